@@ -1,0 +1,211 @@
+"""The control catalogue: knowledge/controls/*.yaml -> validated Control models.
+
+The YAML files are written from AWS's calibration guide; the ids and slugs are
+fixed by shared/spec/controls.md and pinned by tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from grader.config import get_settings
+from grader.errors import UserError
+
+CONTROL_IDS: tuple[str, ...] = (
+    "DOC-001", "ACCT-001", "ACCT-002", "OPE-001", "OPE-002", "OPE-003",
+    "NETSEC-001", "NETSEC-002", "REL-001", "REL-002", "COST-001",
+)
+
+
+class CatalogueError(UserError):
+    """A knowledge file is missing or malformed; the message names file and field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Model):
+    slug: str
+    title: str
+    description: str
+    acceptable_evidence: list[str] = Field(min_length=1)
+    shortfalls: list[str] = Field(min_length=1)
+    # Regular expressions (case-insensitive) whose match in a sentence is a cue that
+    # the sentence speaks to this criterion. Used by retrieval and the offline judge.
+    cues: list[str] = Field(min_length=1)
+    # Cues that alone are enough for `met` only when an attachment (not the
+    # self-assessment text) carries them: used for `sop`, `diagram`, `template` ...
+    # Regexes naming the bad practice this criterion forbids ("shared credentials",
+    # "long-term access keys"). Negated ("we never share credentials") they support the
+    # criterion; asserted ("the team shares one admin login") they defeat it.
+    prohibitions: list[str] = Field(default_factory=list)
+    requires_attachment: bool = False
+    # Attachment kinds that count as this evidence (e.g. drawio/image for a diagram).
+    attachment_kinds: list[str] = Field(default_factory=list)
+    fix: str  # how to remedy the criterion when it is not met
+
+    @field_validator("cues", "prohibitions")
+    @classmethod
+    def _cues_compile(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+        return cues
+
+
+class Example(_Model):
+    title: str = ""
+    text: str
+    criteria: list[str] = Field(default_factory=list)  # slugs the example speaks to, if any
+
+
+class UnacceptablePattern(_Model):
+    """A machine-checkable unacceptable answer: a regex over the partner's text."""
+
+    id: str
+    description: str
+    pattern: str  # case-insensitive regex
+    criterion: str | None = None  # the slug it defeats; None = the whole control
+    scope: Literal["response", "evidence"] = "evidence"  # response text only, or all evidence
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
+        return pattern
+
+
+class Resource(_Model):
+    title: str
+    url: str | None = None
+
+
+class Control(_Model):
+    id: str
+    title: str
+    requirement: str
+    criteria_for_passing: list[str] = Field(min_length=1)
+    why_it_matters: str
+    criteria: list[Criterion] = Field(min_length=1)
+    good_examples: list[Example] = Field(min_length=1)
+    unacceptable_examples: list[Example] = Field(min_length=1)
+    unacceptable_patterns: list[UnacceptablePattern] = Field(default_factory=list)
+    resources: list[Resource] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _slugs_consistent(self) -> "Control":
+        slugs = [c.slug for c in self.criteria]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError(f"duplicate criterion slugs in {slugs}")
+        known = set(slugs)
+        for ex in (*self.good_examples, *self.unacceptable_examples):
+            for slug in ex.criteria:
+                if slug not in known:
+                    raise ValueError(f"example refers to unknown criterion {slug!r}")
+        for pat in self.unacceptable_patterns:
+            if pat.criterion and pat.criterion not in known:
+                raise ValueError(f"pattern {pat.id!r} refers to unknown criterion {pat.criterion!r}")
+        return self
+
+    @property
+    def slugs(self) -> list[str]:
+        return [c.slug for c in self.criteria]
+
+    def criterion(self, slug: str) -> Criterion:
+        for c in self.criteria:
+            if c.slug == slug:
+                return c
+        raise KeyError(f"{self.id} has no criterion {slug!r}")
+
+
+class Catalogue(_Model):
+    controls: dict[str, Control]
+    hashes: dict[str, str]  # control id -> sha256 of its YAML file (drives re-indexing)
+
+    def __getitem__(self, control_id: str) -> Control:
+        try:
+            return self.controls[control_id]
+        except KeyError:
+            raise KeyError(
+                f"unknown control {control_id!r}; known: {', '.join(self.controls)}"
+            ) from None
+
+    def __iter__(self):  # type: ignore[override]
+        return iter(self.controls.values())
+
+    def __len__(self) -> int:
+        return len(self.controls)
+
+
+def _format_validation_error(path: Path, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{path}: field '{where}': {first['msg']}{more}"
+
+
+def load_control(path: Path) -> tuple[Control, str]:
+    """Load one control file; return the control and the file's content hash."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path}: expected a mapping at the top level")
+    try:
+        control = Control.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogueError(_format_validation_error(path, exc)) from exc
+    if control.id != path.stem:
+        raise CatalogueError(f"{path}: field 'id': {control.id!r} does not match the file name")
+    return control, hashlib.sha256(raw).hexdigest()
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Load and validate every control in the knowledge directory."""
+    directory = Path(directory or get_settings().knowledge_dir) / "controls"
+    if not directory.is_dir():
+        raise CatalogueError(f"{directory}: knowledge directory not found")
+    controls: dict[str, Control] = {}
+    hashes: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        control, digest = load_control(path)
+        controls[control.id] = control
+        hashes[control.id] = digest
+    missing = [c for c in CONTROL_IDS if c not in controls]
+    extra = [c for c in controls if c not in CONTROL_IDS]
+    if missing or extra:
+        raise CatalogueError(
+            f"{directory}: catalogue must hold exactly the eleven controls"
+            + (f"; missing {missing}" if missing else "")
+            + (f"; unexpected {extra}" if extra else "")
+        )
+    ordered = {cid: controls[cid] for cid in CONTROL_IDS}
+    return Catalogue(controls=ordered, hashes={cid: hashes[cid] for cid in CONTROL_IDS})
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> Catalogue:
+    return load_catalogue(Path(directory))
+
+
+def get_catalogue() -> Catalogue:
+    """The process-wide catalogue (loaded once per knowledge directory)."""
+    return _cached(str(get_settings().knowledge_dir))

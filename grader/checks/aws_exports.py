@@ -1,0 +1,99 @@
+"""AWS CLI / API exports -> infrastructure facts (graded in infrastructure.py).
+
+Partners often attach `aws ec2 describe-security-groups`, `describe-network-acls` or
+`aws cloudtrail describe-trails` output instead of a template. Recognised shapes:
+{"SecurityGroups": [...]}, a list of security groups, one security group ({"GroupId",
+"IpPermissions"}), {"NetworkAcls": [...]} and {"trailList": [...]}.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.checks import infrastructure as infra
+from grader.checks.locate import Needle, key_needle, locate
+from grader.checks.values import as_list, truthy
+from grader.models import Document
+
+ORIGIN = "awscli"
+
+
+def _security_groups(data: object) -> list[dict]:
+    if isinstance(data, dict) and isinstance(data.get("SecurityGroups"), list):
+        return [g for g in data["SecurityGroups"] if isinstance(g, dict)]
+    if isinstance(data, dict) and "IpPermissions" in data:
+        return [data]
+    if isinstance(data, list):
+        return [g for g in data if isinstance(g, dict) and "IpPermissions" in g]
+    return []
+
+
+def _group_facts(doc: Document, group: dict, index: int) -> list[infra.Fact]:
+    gid = str(group.get("GroupId") or f"#{index}")
+    name = f"{gid} ({group['GroupName']})" if group.get("GroupName") else gid
+    out: list[infra.Fact] = []
+    for i, perm in enumerate(as_list(group.get("IpPermissions"))):
+        if not isinstance(perm, dict):
+            continue
+        protocol = infra.protocol_name(perm.get("IpProtocol")) or "tcp"
+        lo, hi = infra.port(perm.get("FromPort")), infra.port(perm.get("ToPort"))
+        ranges = [(r.get("CidrIp"), "CidrIp") for r in as_list(perm.get("IpRanges")) if isinstance(r, dict)]
+        ranges += [(r.get("CidrIpv6"), "CidrIpv6") for r in as_list(perm.get("Ipv6Ranges")) if isinstance(r, dict)]
+        for cidr, _ in ranges:
+            if not isinstance(cidr, str):
+                continue
+            needles: list[Needle] = [gid, key_needle("IpPermissions")]
+            if lo is not None:
+                needles.append(re.compile(rf"FromPort\"?\s*:\s*{lo}\b"))
+            out.append(infra.Ingress(
+                origin=ORIGIN, source=locate(doc, f"SecurityGroups[{index}].IpPermissions[{i}]", needles),
+                group=name, cidr=cidr, protocol=protocol, from_port=lo, to_port=hi,
+            ))
+    return out
+
+
+def _nacl_facts(doc: Document, acl: dict, index: int) -> list[infra.Fact]:
+    name = str(acl.get("NetworkAclId") or f"#{index}")
+    out: list[infra.Fact] = [infra.Nacl(origin=ORIGIN, source=locate(doc, f"NetworkAcls[{index}]", [name]),
+                                        name=name)]
+    for i, entry in enumerate(as_list(acl.get("Entries"))):
+        if not isinstance(entry, dict):
+            continue
+        cidr = entry.get("CidrBlock", entry.get("Ipv6CidrBlock"))
+        if not isinstance(cidr, str):
+            continue
+        ports = entry.get("PortRange") if isinstance(entry.get("PortRange"), dict) else {}
+        lo, hi = infra.port(ports.get("From")), infra.port(ports.get("To"))
+        all_traffic = infra.protocol_name(entry.get("Protocol")) == "all" or (
+            lo is not None and hi is not None and lo <= 0 and hi >= 65535)
+        needles: list[Needle] = [name]
+        if entry.get("RuleNumber") is not None:
+            needles.append(re.compile(rf"RuleNumber\"?\s*:\s*{entry['RuleNumber']}\b"))
+        out.append(infra.NaclEntry(
+            origin=ORIGIN, source=locate(doc, f"NetworkAcls[{index}].Entries[{i}]", needles), acl=name,
+            cidr=cidr, egress=truthy(entry.get("Egress", False)) is True,
+            allow=str(entry.get("RuleAction", "")).lower() == "allow", all_traffic=all_traffic,
+        ))
+    return out
+
+
+def _trail_facts(doc: Document, trail: dict, index: int) -> list[infra.Fact]:
+    name = str(trail.get("Name") or trail.get("TrailARN") or f"#{index}")
+    multi = truthy(trail.get("IsMultiRegionTrail", False))
+    return [infra.Trail(origin=ORIGIN, source=locate(doc, f"trailList[{index}]", [name, "IsMultiRegionTrail"]),
+                        name=name, multi_region=multi)]
+
+
+def facts(doc: Document) -> list[infra.Fact]:
+    data = doc.data
+    out: list[infra.Fact] = []
+    for i, group in enumerate(_security_groups(data)):
+        out += _group_facts(doc, group, i)
+    if isinstance(data, dict):
+        for i, acl in enumerate(as_list(data.get("NetworkAcls"))):
+            if isinstance(acl, dict):
+                out += _nacl_facts(doc, acl, i)
+        for i, trail in enumerate(as_list(data.get("trailList"))):
+            if isinstance(trail, dict):
+                out += _trail_facts(doc, trail, i)
+    return out

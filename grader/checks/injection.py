@@ -1,0 +1,41 @@
+"""Instructions addressed to the grader inside partner evidence (prompt injection).
+
+Such a sentence is flagged for the reviewer and excluded from the evidence the offline
+judge reads; the LLM judge sees it fenced as untrusted data and told to ignore it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.models import ControlEvidence, Finding
+from grader.text import sentence_spans
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier|"
+    r"preceding|your|other)\s+(?:instructions?|rules?|guidance|criteria|prompts?)|"
+    r"\b(?:as\s+an?\s+)?(?:ai|llm|language\s+model|assistant|grader|reviewer|evaluator|model)\b[^.]{0,60}"
+    r"\b(?:must|should|shall|will|are\s+instructed\s+to)\s+(?:mark|grade|rate|score|pass|approve|treat|"
+    r"consider|output|return|respond)|"
+    r"\b(?:mark|grade|rate|score|treat)\s+(?:this|every|each|all)\s+(?:control|criterion|criteria|"
+    r"answer|response|requirement)s?\s+(?:as\s+)?(?:met|passed|pass|compliant|satisfied|acceptable)|"
+    r"\byou\s+are\s+now\b|\bsystem\s+prompt\b|\bnew\s+instructions?\s*:|"
+    r"\bnote\s+to\s+(?:the\s+)?(?:ai|llm|grader|reviewer|model|assistant)\b|"
+    r"\brespond\s+(?:only\s+)?with\s+[\"']?pass",
+    re.I,
+)
+
+
+def find_injections(evidence: ControlEvidence) -> list[Finding]:
+    findings = []
+    for doc in evidence.documents:
+        for s in sentence_spans(doc.text):
+            if _INJECTION.search(s.text):
+                findings.append(Finding(
+                    control=evidence.control,
+                    severity="warn",
+                    rule="injection.instruction-to-grader",
+                    message=f"Instruction addressed to the grader ignored: \"{s.text[:160]}\"",
+                    source=doc.provenance(s.start, s.end),
+                ))
+    return findings

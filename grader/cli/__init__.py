@@ -1,0 +1,59 @@
+"""`grader` command line: thin commands over the library API.
+
+Each command group lives in its own module and registers itself on `app`.
+Errors the user can fix are one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from grader import __version__
+from grader.errors import UserError
+
+app = typer.Typer(
+    name="grader",
+    help="First-pass reviewer for AWS Competency / SDP technical-validation evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"grader {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """First-pass reviewer for AWS Competency / SDP technical-validation evidence."""
+
+
+def fail(message: str) -> "typer.Exit":
+    """Print one clear error line and return the exit to raise (code 2)."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code=2)
+
+
+# Command modules register themselves on import.
+from grader.cli import catalogue as _catalogue  # noqa: E402,F401
+from grader.cli import ingest as _ingest  # noqa: E402,F401
+from grader.cli import assess as _assess  # noqa: E402,F401
+from grader.cli import evaluate as _evaluate  # noqa: E402,F401
+from grader.cli import webapp as _webapp  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(2)

@@ -1,0 +1,48 @@
+"""grader app: serve the Streamlit app (app.py at the repository root) with `streamlit run`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from grader.cli import app, fail
+from grader.config import REPO_ROOT
+
+APP_SCRIPT = REPO_ROOT / "app.py"
+
+
+def streamlit_command(script: Path, port: int | None = None, address: str | None = None) -> list[str]:
+    """The `streamlit run` command line: headless, no usage statistics sent anywhere."""
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    if port is not None:
+        command += ["--server.port", str(port)]
+    if address:
+        command += ["--server.address", address]
+    return command
+
+
+@app.command("app")
+def serve_app(
+    port: Optional[int] = typer.Option(None, "--port", "-p", help="Port to serve on (Streamlit's default: 8501)."),
+    address: Optional[str] = typer.Option(
+        None, "--address", help="Interface to listen on, e.g. 127.0.0.1 (Streamlit's default: all)."
+    ),
+) -> None:
+    """Start the web app: paste or upload answers, get a draft assessment, review and export."""
+    if not APP_SCRIPT.is_file():
+        raise fail(f"{APP_SCRIPT}: the app script is missing; run `grader app` from a source checkout")
+    if port is not None and not 1 <= port <= 65535:
+        raise fail(f"--port {port}: expected a port number between 1 and 65535")
+    try:
+        code = subprocess.call(streamlit_command(APP_SCRIPT, port, address))
+    except KeyboardInterrupt:  # Ctrl-C stops the server: not an error
+        code = 0
+    raise typer.Exit(code=code)

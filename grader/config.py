@@ -1,0 +1,63 @@
+"""Settings from the environment (GRADER_*, OPENAI_*), with offline defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRADER_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path(user_data_dir("sdp-grader")))
+    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    chroma_url: str | None = None  # http://host:port of a Chroma server; None = embedded
+    db_url: str | None = None  # SQLAlchemy URL of the app's assessment store; None = SQLite under home
+
+    # Ingestion limits
+    max_file_mb: float = 25.0
+    max_unzipped_mb: float = 200.0  # zip-bomb guard for DOCX/XLSX
+
+    # Judging
+    judge: Literal["offline", "llm"] = "offline"
+    model: str | None = Field(default=None, validation_alias=AliasChoices("GRADER_MODEL", "OPENAI_MODEL"))
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("GRADER_BASE_URL", "OPENAI_BASE_URL")
+    )
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GRADER_API_KEY", "OPENAI_API_KEY")
+    )
+    provider: Literal["openai", "azure", "bedrock"] = "openai"
+    concurrency: int = 4
+    max_retries: int = 4  # attempts per LLM call, including the first
+    retry_wait: float = 1.0  # base of the exponential backoff between attempts, seconds
+    structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = "auto"
+    request_timeout: float = 60.0
+    evidence_top_k: int = 6  # evidence chunks retrieved per criterion
+    examples_top_k: int = 2  # calibration examples retrieved per control and label
+    llm_cache: bool = True
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,156 @@
+"""The figures of one eval run: what the terminal, --json, --markdown and the gate report.
+
+Field names are the keys eval-case.md fixes for --json (control_accuracy, control_kappa,
+fail_precision, fail_recall, criterion_accuracy, n_cases, per_control, per_tag,
+disagreements, seconds_per_case), plus extras for diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from grader.catalogue import CONTROL_IDS
+from grader.evaluation import metrics
+from grader.evaluation.run import CaseResult, CriterionOutcome, EvalResult
+
+VERDICTS = ("pass", "fail")
+STATUSES = ("met", "partial", "not_met")
+DIGITS = 4  # figures are rounded so reports and baselines diff cleanly
+
+
+class SliceFigures(BaseModel):
+    """The same accuracies on a subset of cases (one control, one tag)."""
+
+    n_cases: int
+    control_accuracy: float | None
+    fail_recall: float | None
+    criterion_accuracy: float | None
+    n_criteria: int
+
+
+class Confusion(BaseModel):
+    rows: list[str]  # expected labels
+    cols: list[str]  # the judge's labels (may add `error` / `missing`)
+    matrix: list[list[int]]
+
+
+class Disagreement(BaseModel):
+    """A case where the judge and the labels differ, at control or criterion level."""
+
+    id: str
+    control: str
+    file: str
+    expected: str
+    got: str
+    rationale: str
+    criteria: list[CriterionOutcome] = Field(default_factory=list)  # the disagreeing ones
+    error: str | None = None
+
+
+class EvalSummary(BaseModel):
+    judge: str
+    n_cases: int
+    control_accuracy: float | None
+    control_kappa: float | None
+    fail_precision: float | None
+    fail_recall: float | None
+    fail_f1: float | None
+    criterion_accuracy: float | None
+    n_criteria: int
+    control_confusion: Confusion
+    criterion_confusion: Confusion
+    per_control: dict[str, SliceFigures]
+    per_tag: dict[str, SliceFigures]
+    disagreements: list[Disagreement]
+    seconds_per_case: float | None
+    seconds_total: float
+    llm_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    errors: int  # cases whose grading raised (counted as wrong)
+    cases: list[CaseResult]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, DIGITS)
+
+
+def _criterion_pairs(results: Sequence[CaseResult]) -> tuple[list[str], list[str]]:
+    outcomes = [c for r in results for c in r.criteria]
+    return [c.expected for c in outcomes], [c.got for c in outcomes]
+
+
+def _verdict_pairs(results: Sequence[CaseResult]) -> tuple[list[str], list[str]]:
+    return [r.expected for r in results], [r.got for r in results]
+
+
+def slice_figures(results: Sequence[CaseResult]) -> SliceFigures:
+    expected, got = _verdict_pairs(results)
+    crit_expected, crit_got = _criterion_pairs(results)
+    return SliceFigures(
+        n_cases=len(results),
+        control_accuracy=_round(metrics.accuracy(expected, got)),
+        fail_recall=_round(metrics.binary_scores(expected, got, "fail").recall),
+        criterion_accuracy=_round(metrics.accuracy(crit_expected, crit_got)),
+        n_criteria=len(crit_expected),
+    )
+
+
+def _confusion(expected: list[str], got: list[str], labels: Sequence[str]) -> Confusion:
+    rows = metrics.ordered_labels(labels, expected)
+    cols = metrics.ordered_labels(labels, got)
+    return Confusion(rows=rows, cols=cols, matrix=metrics.confusion_matrix(expected, got, rows, cols))
+
+
+def _disagreement(result: CaseResult) -> Disagreement:
+    return Disagreement(
+        id=result.id,
+        control=result.control,
+        file=result.file,
+        expected=result.expected,
+        got=result.got,
+        rationale=result.rationale,
+        criteria=[c for c in result.criteria if not c.agrees],
+        error=result.error,
+    )
+
+
+def _per_control(results: Sequence[CaseResult]) -> dict[str, SliceFigures]:
+    groups = metrics.group_by(results, lambda r: [r.control])
+    order = {cid: i for i, cid in enumerate(CONTROL_IDS)}  # the guide's order, not alphabetical
+    return {k: slice_figures(groups[k]) for k in sorted(groups, key=lambda k: (order.get(k, len(order)), k))}
+
+
+def summarise(run: EvalResult) -> EvalSummary:
+    results = run.results
+    expected, got = _verdict_pairs(results)
+    crit_expected, crit_got = _criterion_pairs(results)
+    fail = metrics.binary_scores(expected, got, "fail")
+    usage = run.usage
+    return EvalSummary(
+        judge=run.judge,
+        n_cases=len(results),
+        control_accuracy=_round(metrics.accuracy(expected, got)),
+        control_kappa=_round(metrics.cohen_kappa(expected, got)),
+        fail_precision=_round(fail.precision),
+        fail_recall=_round(fail.recall),
+        fail_f1=_round(fail.f1),
+        criterion_accuracy=_round(metrics.accuracy(crit_expected, crit_got)),
+        n_criteria=len(crit_expected),
+        control_confusion=_confusion(expected, got, VERDICTS),
+        criterion_confusion=_confusion(crit_expected, crit_got, STATUSES),
+        per_control=_per_control(results),
+        per_tag={k: slice_figures(v) for k, v in metrics.group_by(results, lambda r: r.tags).items()},
+        disagreements=[_disagreement(r) for r in results if r.disagrees_anywhere],
+        seconds_per_case=_round(sum(r.seconds for r in results) / len(results)) if results else None,
+        seconds_total=round(run.seconds, 3),
+        llm_calls=usage.llm_calls,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        cost_usd=usage.cost_usd,
+        errors=sum(r.error is not None for r in results),
+        cases=results,
+    )

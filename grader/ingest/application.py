@@ -1,0 +1,307 @@
+"""Load an application: the YAML/JSON file of `shared/spec/application.md`, or the
+partner self-assessment spreadsheet (.xlsx) imported into the same structure.
+
+Problems with single entries (unknown control id, an attachment that is missing or
+escapes the folder) are recorded in Application.errors and the rest still loads; only a
+file that cannot be read at all raises ApplicationError.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from grader.catalogue import CONTROL_IDS
+from grader.config import get_settings
+from grader.errors import ApplicationError
+from grader.ingest import guards
+from grader.ingest.base import ReadError, decode_utf8, load_data
+from grader.ingest.readers import READERS
+from grader.models import Application, ControlAnswer, IngestError
+
+_TOP_KEYS = frozenset({"partner", "program", "controls"})
+_ENTRY_KEYS = frozenset({"response", "attachments"})
+# An exported eval case has the same shape plus these keys: accepted, not used here.
+_CASE_KEYS = frozenset({"id", "control", "expected", "tags", "notes"})
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def load_application(path: Path) -> Application:
+    path = Path(path)
+    problem = guards.missing(path)
+    if problem:
+        raise ApplicationError(f"{path}: {problem}")
+    settings = get_settings()
+    problem = guards.too_large(path, settings.max_file_mb)
+    suffix = path.suffix.lower()
+    if problem is None and suffix == ".xlsx":
+        problem = guards.zip_bomb(path, settings.max_unzipped_mb)
+    if problem:
+        raise ApplicationError(f"{path}: {problem}")
+    if suffix in (".yaml", ".yml", ".json"):
+        loaded = _from_mapping(path, _parse(path))
+    elif suffix == ".xlsx":
+        loaded = _from_workbook(path)
+    else:
+        raise ApplicationError(
+            f"{path}: unsupported application format {suffix or '(no extension)'!r}; "
+            "use .yaml, .yml, .json or the self-assessment .xlsx"
+        )
+    base_dir = path.parent.resolve()
+    errors = list(loaded.errors)
+    controls = {}
+    for cid, answer in loaded.controls.items():
+        kept, problems = _check_attachments(answer, base_dir)
+        errors.extend(problems)
+        controls[cid] = answer.model_copy(update={"attachments": kept})
+    return loaded.model_copy(update={
+        "source": str(path), "base_dir": str(base_dir), "controls": controls, "errors": errors,
+    })
+
+
+def _check_attachments(answer: ControlAnswer, base_dir: Path) -> tuple[list[str], list[IngestError]]:
+    """Keep attachments that can be read; every other one becomes an error naming it."""
+    kept: list[str] = []
+    errors: list[IngestError] = []
+    for name in answer.attachments:
+        full = base_dir / name
+        problem = guards.outside_folder(full, base_dir) or guards.missing(full)
+        if problem is None and full.suffix.lower() not in READERS:
+            problem = f"unsupported file type {full.suffix.lower() or '(no extension)'!r}"
+        if problem is None and not os.access(full, os.R_OK):
+            problem = "cannot be read (permission denied)"
+        if problem:
+            errors.append(IngestError(file=name, message=problem, control=answer.control))
+        elif name not in kept:
+            kept.append(name)
+    return kept, errors
+
+
+# --------------------------------------------------------------------------- YAML / JSON
+
+
+class _TrackingLoader(yaml.SafeLoader):
+    """SafeLoader that remembers duplicate mapping keys instead of silently keeping the last."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicates.append((key_node.value, key_node.start_mark.line + 1))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse(path: Path) -> tuple[object, list[tuple[str, int]]]:
+    try:
+        text = decode_utf8(path.read_bytes())
+    except ReadError as exc:
+        raise ApplicationError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ApplicationError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text), []
+        except json.JSONDecodeError as exc:
+            raise ApplicationError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    loader = _TrackingLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ApplicationError(f"{path}: invalid YAML{where}: {problem}") from None
+    finally:
+        loader.dispose()
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return str(value)
+    return None
+
+
+def _from_mapping(path: Path, parsed: tuple[object, list[tuple[str, int]]]) -> Application:
+    data, duplicates = parsed
+    name = path.name
+    if not isinstance(data, dict) or not isinstance(data.get("controls"), (dict, type(None))):
+        raise ApplicationError(
+            f"{path}: expected a mapping with a 'controls' mapping of control id -> "
+            "{response, attachments} (see the application format)"
+        )
+    if "controls" not in data:
+        hint = " (this looks like an eval case; use `grader eval`)" if "expected" in data else ""
+        raise ApplicationError(f"{path}: no 'controls' mapping{hint}")
+    errors = [
+        IngestError(file=name, message=f"{key!r} appears twice (line {line}); the later entry is used")
+        for key, line in duplicates
+    ]
+    errors += [IngestError(file=name, message=f"unknown top-level key {key!r} ignored")
+               for key in data if key not in _TOP_KEYS]
+    controls: dict[str, ControlAnswer] = {}
+    for raw_id, entry in (data.get("controls") or {}).items():
+        cid = str(raw_id).strip().upper()
+        if cid not in CONTROL_IDS:
+            errors.append(IngestError(file=name, control=str(raw_id), message=(
+                f"unknown control id {raw_id!r}; expected one of {', '.join(CONTROL_IDS)}")))
+            continue
+        if cid in controls:
+            errors.append(IngestError(file=name, control=cid, message=(
+                f"{cid} is listed twice ({raw_id!r}); the later entry is used")))
+        answer, problems = _entry(cid, entry, name)
+        errors.extend(problems)
+        controls[cid] = answer
+    return Application(partner=_text(data.get("partner")), program=_text(data.get("program")),
+                       controls=controls, errors=errors)
+
+
+def _entry(cid: str, entry: object, name: str) -> tuple[ControlAnswer, list[IngestError]]:
+    """One control's entry: {response, attachments}; a bare string is taken as the response."""
+    errors: list[IngestError] = []
+
+    def problem(message: str) -> None:
+        errors.append(IngestError(file=name, control=cid, message=f"{cid}: {message}"))
+
+    if entry is None:
+        return ControlAnswer(control=cid), errors
+    if isinstance(entry, str):
+        return ControlAnswer(control=cid, response=entry), errors
+    if not isinstance(entry, dict):
+        problem("expected a mapping with 'response' and 'attachments'; entry ignored")
+        return ControlAnswer(control=cid), errors
+    for key in entry:
+        if key not in _ENTRY_KEYS | _CASE_KEYS:
+            problem(f"unknown key {key!r} ignored")
+    response = _text(entry.get("response"))
+    if response is None and entry.get("response") is not None:
+        problem("'response' must be text; it was ignored")
+    raw = entry.get("attachments") or []
+    if isinstance(raw, str):
+        raw = [raw]
+    attachments: list[str] = []
+    if not isinstance(raw, list):
+        problem("'attachments' must be a list of file paths; it was ignored")
+        raw = []
+    for item in raw:
+        if isinstance(item, str) and item.strip():
+            attachments.append(item.strip())
+        else:
+            problem(f"attachment {item!r} is not a file path; ignored")
+    return ControlAnswer(control=cid, response=response or "", attachments=attachments), errors
+
+
+# --------------------------------------------------------------------------- self-assessment .xlsx
+
+
+@cache
+def _rules() -> dict[str, re.Pattern[str] | int]:
+    data = load_data("self_assessment.yaml")
+    return {key: value if isinstance(value, int) else re.compile(value, re.IGNORECASE)
+            for key, value in data.items()}
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _find_header(rows: list[tuple[int, list]]) -> tuple[int, int, int | None] | None:
+    """(header row number, response column, attachments column) of a sheet, if it has one."""
+    rules = _rules()
+    for number, cells in rows[: rules["header_search_rows"]]:  # type: ignore[misc]
+        texts = [_cell(c) for c in cells]
+        response = next((i for i, t in enumerate(texts) if rules["response_header"].search(t)), None)  # type: ignore[union-attr]
+        if response is None:
+            continue
+        attachments = next((i for i, t in enumerate(texts)
+                            if i != response and rules["attachments_header"].search(t)), None)  # type: ignore[union-attr]
+        return number, response, attachments
+    return None
+
+
+def _labelled(rows: list[tuple[int, list]], rule: re.Pattern[str]) -> str | None:
+    """The value right of a label cell such as "Partner name:"."""
+    for _, cells in rows:
+        texts = [_cell(c) for c in cells]
+        for i, text in enumerate(texts[:-1]):
+            if rule.fullmatch(text) and texts[i + 1]:
+                return texts[i + 1]
+    return None
+
+
+def _split_attachments(value: str) -> list[str]:
+    rules = _rules()
+    parts = (p.strip() for p in rules["attachment_separators"].split(value))  # type: ignore[union-attr]
+    return [p for p in parts if p and not rules["no_attachment"].fullmatch(p)]  # type: ignore[union-attr]
+
+
+def _from_workbook(path: Path) -> Application:
+    from grader.ingest.xlsx import sheet_rows  # openpyxl only when a workbook is loaded
+
+    try:
+        sheets = sheet_rows(path)
+    except ReadError as exc:
+        raise ApplicationError(f"{path}: {exc}") from None
+    rules = _rules()
+    name = path.name
+    errors: list[IngestError] = []
+    controls: dict[str, ControlAnswer] = {}
+    where: dict[str, str] = {}
+    outside: list[str] = []
+    partner = program = None
+    headed = False
+    for sheet, rows in sheets.items():
+        partner = partner or _labelled(rows, rules["partner_label"])  # type: ignore[arg-type]
+        program = program or _labelled(rows, rules["program_label"])  # type: ignore[arg-type]
+        header = _find_header(rows)
+        if header is None:
+            continue
+        headed = True
+        header_row, response_col, attachments_col = header
+        for number, cells in rows:
+            if number <= header_row:
+                continue
+            texts = [_cell(c) for c in cells]
+            found = next(((i, m.group(1)) for i, t in enumerate(texts)
+                          if i not in (response_col, attachments_col)
+                          and (m := rules["control_id"].match(t))), None)  # type: ignore[union-attr]
+            if found is None:
+                continue
+            cid = found[1].upper()
+            if cid not in CONTROL_IDS:
+                outside.append(cid)
+                continue
+            here = f"sheet {sheet!r} row {number}"
+            if cid in controls:
+                errors.append(IngestError(file=name, control=cid, message=(
+                    f"{cid} appears twice ({where[cid]} and {here}); the first row is used")))
+                continue
+            response = texts[response_col] if response_col < len(texts) else ""
+            attached = texts[attachments_col] if attachments_col is not None and attachments_col < len(texts) else ""
+            controls[cid] = ControlAnswer(control=cid, response=response,
+                                          attachments=_split_attachments(attached))
+            where[cid] = here
+    if not headed:
+        raise ApplicationError(
+            f"{path}: no sheet has a response column (a header cell such as 'Partner response'); "
+            "is this the self-assessment spreadsheet?"
+        )
+    if outside:
+        errors.append(IngestError(file=name, message=(
+            "rows for controls outside the eleven common ones were not imported: "
+            + ", ".join(dict.fromkeys(outside)))))
+    return Application(partner=partner, program=program, controls=controls, errors=errors)

@@ -1,0 +1,88 @@
+"""Is a sentence asserting a practice, or negating, planning or hedging it?
+
+The offline judge reads evidence sentence by sentence. "We plan to enable MFA" mentions
+MFA but is not evidence that MFA is enabled; this module tells the two apart. The word
+lists are grammar, not control knowledge, so they live here rather than in knowledge/.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Modality = Literal["asserted", "negated", "planned", "hedged"]
+
+# Clause boundaries: negation in one clause does not reach the next.
+_CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless)\b", re.I)
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|"
+    r"aren't|wasn't|weren't|won't|haven't|hasn't|hadn't|lack(?:s|ing)?|absent|disabled|"
+    r"n't)\b|n't\b",
+    re.I,
+)
+# "not only", "no later than", "no longer ... but" are not negations of the practice.
+_NOT_NEGATION = re.compile(r"\bnot only\b|\bno later than\b|\bno more than\b|\bno less than\b", re.I)
+
+_PLANNED = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?\s+(?:to|on)|(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
+    r"introduc|adopt|roll|set|configur|defin|creat|build|add|start|begin|move|migrat|establish|"
+    r"document|write|develop|deploy|look|consider|evaluat|turn)\w*|are\s+going\s+to|is\s+going\s+to|"
+    r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|roadmap|"
+    r"next\s+(?:quarter|year|month|sprint|phase|release|fiscal)|in\s+the\s+(?:near\s+)?future|"
+    r"future\s+(?:state|phase|release)|not\s+yet|yet\s+to\s+be|to\s+be\s+(?:enabled|implemented|"
+    r"configured|defined|introduced|rolled\s+out|established|documented)|being\s+(?:rolled\s+out|"
+    r"implemented|planned|evaluated|considered|drafted)|under\s+(?:evaluation|consideration|review)|"
+    r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|(?:would|will)\s+like\s+to|hope\s+to|"
+    r"eventually|once\s+(?:budget|time)\s+allows|proposals?|proposed|to\s+be\s+(?:decided|confirmed|agreed|"
+    r"determined)|tbd|tbc|draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
+    re.I,
+)
+
+_HEDGED = re.compile(
+    r"\b(?:might|could|where(?:ver)?\s+(?:possible|feasible|practical)|if\s+(?:possible|feasible|"
+    r"practical|needed|time\s+permits|the\s+customer\s+(?:wants|asks|requests))|when\s+(?:possible|"
+    r"feasible|practical)|as\s+(?:possible|feasible)|try\s+to|tries\s+to|trying\s+to|attempt(?:s)?\s+to|"
+    r"ideally|in\s+some\s+cases|some\s+(?:of\s+)?(?:our\s+)?(?:customers|engagements|projects)|"
+    r"sometimes|occasionally|best[-\s]effort|(?:are|is)\s+encouraged|optional(?:ly)?|"
+    r"may\s+(?:or\s+may\s+not|be\s+(?:enabled|used|configured|set|applied|turned|sent|exported|"
+    r"defined|collected|reviewed|documented|in\s+place))|not\s+always|depend(?:s|ing)\s+on\s+the\s+"
+    r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|"
+    r"generally|in\s+most\s+cases|typically|usually|tend\s+to|we\s+believe|probably|likely)\b",
+    re.I,
+)
+
+
+def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of `sentence` containing [start, end)."""
+    lo, hi = 0, len(sentence)
+    for m in _CLAUSE.finditer(sentence):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def classify(sentence: str, cue_span: tuple[int, int] | None = None) -> Modality:
+    """Classify how `sentence` speaks about the practice matched at `cue_span`.
+
+    Negation counts only in the cue's clause and outside the cue itself (a cue may carry its
+    own negation, e.g. "no wildcards"). Planning and hedging anywhere in the sentence count.
+    """
+    if _PLANNED.search(sentence):
+        return "planned"
+    start, end = cue_span or (0, len(sentence))
+    lo, hi = clause_around(sentence, start, end)
+    clause = sentence[lo:start] + " " * (end - start) + sentence[end:hi]
+    clause = _NOT_NEGATION.sub(" ", clause)
+    if _NEGATION.search(clause):
+        return "negated"
+    if _HEDGED.search(sentence):
+        return "hedged"
+    return "asserted"
+
+
+def is_negated(sentence: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", sentence)))

@@ -1,0 +1,172 @@
+"""Hybrid per-criterion retrieval: vector search (Chroma) + BM25 + cue hits, fused by RRF.
+
+For each criterion of a control, rank the partner's chunks for that control and keep the
+top k. Calibration examples come from the knowledge index when it exists, else straight from
+the catalogue (same content), so a first run works before `grader index`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from grader.catalogue import Control, Criterion
+from grader.models import Chunk, ControlEvidence, RetrievedEvidence, ScoredChunk
+from grader.text import sentence_spans
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the head of each ranking
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-_.:/]*", re.IGNORECASE)
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+VectorSearch = Callable[[list[Chunk], np.ndarray, list[np.ndarray]], list[list[int]]]
+
+
+def criterion_query(criterion: Criterion) -> str:
+    """The text a criterion is searched with: what it means and what evidence looks like."""
+    return " ".join([criterion.title, criterion.description, *criterion.acceptable_evidence])
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower().strip(".:/") for t in _TOKEN.findall(text)]
+
+
+def cue_hits(criterion: Criterion, text: str) -> int:
+    return sum(1 for cue in criterion.cues if re.search(cue, text, re.IGNORECASE))
+
+
+def _ranks(scores: Sequence[float]) -> list[int]:
+    """Rank position (0 = best) of each item; ties keep input order."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    ranks = [0] * len(scores)
+    for pos, idx in enumerate(order):
+        ranks[idx] = pos
+    return ranks
+
+
+def fuse(*rankings: list[int]) -> list[float]:
+    """Reciprocal-rank fusion of several rankings of the same items."""
+    n = len(rankings[0])
+    return [sum(1.0 / (RRF_K + r[i] + 1) for r in rankings) for i in range(n)]
+
+
+def bm25_scores(chunks: list[Chunk], query: str) -> list[float]:
+    from rank_bm25 import BM25Okapi  # light, but only needed when there is something to rank
+
+    corpus = [tokens(c.text) or ["_"] for c in chunks]
+    return list(BM25Okapi(corpus).get_scores(tokens(query)))
+
+
+def chroma_vector_search(
+    chunks: list[Chunk], chunk_vectors: np.ndarray, queries: list[np.ndarray]
+) -> list[list[int]]:
+    """Rank chunks for each query vector with a per-application Chroma collection."""
+    from grader.store import evidence_client
+
+    client = evidence_client()
+    name = "evidence-" + hashlib.sha256("".join(c.id for c in chunks).encode()).hexdigest()[:24]
+    collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+    if collection.count() != len(chunks):
+        collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=[v.tolist() for v in chunk_vectors],
+            documents=[c.text for c in chunks],
+            metadatas=[{"file": c.source.file, "control": c.control} for c in chunks],
+        )
+    index = {c.id: i for i, c in enumerate(chunks)}
+    result = collection.query(
+        query_embeddings=[q.tolist() for q in queries], n_results=len(chunks), include=[]
+    )
+    return [[index[cid] for cid in ids] for ids in result["ids"]]
+
+
+def chunk_vectors_from_sentences(chunks: list[Chunk], evidence: ControlEvidence, embed: Embed) -> np.ndarray:
+    """A chunk's vector is the normalised mean of its sentences' vectors.
+
+    The offline judge embeds the same document sentences, so each piece of evidence is
+    embedded once (MiniLM's cost grows with tokens: a chunk embedded whole would be paid
+    twice). Sentences also stay well inside the model's 256-token window.
+    """
+    sentences_by_doc = {d.path: sentence_spans(d.text) for d in evidence.documents}
+    members: list[list[str]] = []
+    for chunk in chunks:
+        spans = sentences_by_doc.get(chunk.source.file, [])
+        inside = [s.text for s in spans if s.start < chunk.source.end and s.end > chunk.source.start]
+        members.append(inside or [chunk.text])
+    flat = list(dict.fromkeys(t for texts in members for t in texts))
+    vectors = dict(zip(flat, embed(flat)))
+    out = np.stack([np.mean([vectors[t] for t in texts], axis=0) for texts in members])
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def _positions(order: list[int], n: int) -> list[int]:
+    ranks = [n] * n
+    for pos, idx in enumerate(order):
+        ranks[idx] = pos
+    return ranks
+
+
+def retrieve(
+    control: Control,
+    evidence: ControlEvidence,
+    top_k: int = 6,
+    embed: Embed | None = None,
+    vector_search: VectorSearch | None = chroma_vector_search,
+    examples_k: int = 2,
+) -> RetrievedEvidence:
+    """Best evidence chunks per criterion, plus the closest calibration examples."""
+    if embed is None:
+        from grader.embeddings import embed as default_embed
+
+        embed = default_embed
+    chunks = evidence.chunks
+    per_criterion: dict[str, list[ScoredChunk]] = {}
+    queries = [criterion_query(c) for c in control.criteria]
+    if chunks:
+        chunk_vectors = chunk_vectors_from_sentences(chunks, evidence, embed)
+        query_vectors = embed(queries)
+        if vector_search is not None and len(chunks) > top_k:
+            vector_orders = vector_search(chunks, chunk_vectors, list(query_vectors))
+            vector_ranks = [_positions(o, len(chunks)) for o in vector_orders]
+        else:  # everything fits in k: plain cosine ranks, no index needed
+            vector_ranks = [_ranks(list(chunk_vectors @ q)) for q in query_vectors]
+        for criterion, query, v_rank in zip(control.criteria, queries, vector_ranks):
+            kw_rank = _ranks(bm25_scores(chunks, query + " " + criterion.slug))
+            cue_rank = _ranks([cue_hits(criterion, c.text) for c in chunks])
+            fused = fuse(v_rank, kw_rank, cue_rank)
+            best = sorted(range(len(chunks)), key=lambda i: -fused[i])[:top_k]
+            per_criterion[criterion.slug] = [
+                ScoredChunk(chunk=chunks[i], score=round(fused[i], 6)) for i in best
+            ]
+    good, bad = closest_examples(control, evidence, embed, examples_k)
+    return RetrievedEvidence(
+        control=control.id,
+        evidence=evidence,
+        per_criterion=per_criterion,
+        good_examples=good,
+        unacceptable_examples=bad,
+    )
+
+
+def closest_examples(
+    control: Control, evidence: ControlEvidence, embed: Embed, k: int
+) -> tuple[list[str], list[str]]:
+    """The k good and k unacceptable calibration examples nearest to the partner's answer."""
+    good = [e.text for e in control.good_examples]
+    bad = [e.text for e in control.unacceptable_examples]
+    response = next((d.text for d in evidence.documents if d.kind == "response"), "")
+    sentences = [s.text for s in sentence_spans(response)]
+    if not sentences or k <= 0:
+        return good[:k], bad[:k]
+    # The answer's direction: mean of its sentence vectors (already embedded for the judge).
+    query = embed(sentences).mean(axis=0)
+
+    def nearest(texts: list[str]) -> list[str]:
+        if len(texts) <= k:
+            return texts
+        sims = embed(texts) @ query
+        return [texts[i] for i in np.argsort(-sims)[:k]]
+
+    return nearest(good), nearest(bad)

@@ -1,0 +1,63 @@
+"""Sentence spans and whitespace-normalised matching, shared by checks and judges."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? followed by space and an upper-case/number/quote start; at a blank
+# line; at a line break before a bullet, numbered item, heading or table row; or at a line
+# break after terminal punctuation. A single line break inside wrapped prose is just a space.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"')\]]?[ \t]+(?=[\"'(\[]?[A-Z0-9])"
+    r"|[ \t]*\n(?:[ \t]*\n)+"
+    r"|[ \t]*\n(?=[ \t]*(?:[-*\u2022>#|]|\d{1,2}[.)]\s|[A-Z][A-Za-z /&-]{0,40}:\s))"
+    r"|(?<=[.!?:;|])[ \t]*\n"
+)
+_WS = re.compile(r"\s+")
+_MIN_CHARS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Split text into sentences, keeping their character spans in `text`."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _BOUNDARY.finditer(text):
+        _add(spans, text, pos, match.start())
+        pos = match.end()
+    _add(spans, text, pos, len(text))
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if len(stripped) < _MIN_CHARS:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    start += lead
+    spans.append(Span(start, start + len(stripped), stripped))
+
+
+def normalise(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def find_normalised(needle: str, haystack: str) -> tuple[int, int] | None:
+    """Locate `needle` in `haystack` ignoring whitespace differences (and case as a fallback).
+
+    Returns the span in the ORIGINAL haystack, or None when the needle does not occur.
+    """
+    words = normalise(needle).split(" ")
+    if not words or words == [""]:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    match = re.search(pattern, haystack) or re.search(pattern, haystack, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None

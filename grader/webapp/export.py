@@ -1,0 +1,156 @@
+"""Reviewed controls -> labeled eval cases in the format of shared/spec/eval-case.md.
+
+This is the feedback loop: what a reviewer corrected becomes a case `grader eval` scores
+the next grader version against. Each case is one YAML file; its attachments are copied
+into `files/<case>/` beside it, so the folder (or the zip of it) is a valid case set.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+import yaml
+from pydantic import BaseModel, Field
+
+from grader.models import Assessment, ControlAnswer, ControlAssessment
+from grader.webapp.review import effective_criteria, effective_verdict, latest, reviewed_controls
+from grader.webapp.store import Override, StoredInputs
+
+REVIEWED_TAG = "reviewed"
+
+
+class ExportResult(BaseModel):
+    cases: list[Path] = Field(default_factory=list)
+    skipped: dict[str, str] = Field(default_factory=dict)  # control -> why it was not exported
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    """Writes multi-line answers as `|` blocks, the way people write cases by hand."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_LiteralDumper.add_representer(str, _str)
+
+
+def case_stem(control: str, assessment_id: str) -> str:
+    return f"{control.lower()}-reviewed-{assessment_id[:8]}"
+
+
+def case_id(control: str, assessment_id: str) -> str:
+    return f"{control}/reviewed-{assessment_id[:8]}"
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    """An attachment path with nothing that could climb out of the case folder."""
+    parts = [p for p in PurePosixPath(path.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    return PurePosixPath(*parts) if parts else PurePosixPath("attachment")
+
+
+def review_notes(result: ControlAssessment, overrides: Iterable[Override], assessment_id: str) -> str:
+    """Why the case is labeled so: each override that counts, grader vs reviewer, with the comment."""
+    lines = [f"Reviewed in the app (assessment {assessment_id[:8]}, judge {result.judge or 'unknown'})."]
+    for (control, criterion), o in latest(overrides).items():
+        if control != result.control:
+            continue
+        if criterion is None:
+            was = result.verdict
+            item = "control"
+        else:
+            graded = result.criterion(criterion)
+            was = graded.status if graded else "not graded"
+            item = criterion
+        by = f" ({o.reviewer})" if o.reviewer else ""
+        lines.append(f"{item}: grader {was} -> reviewer {o.verdict}{by}" + (f": {o.comment}" if o.comment else ""))
+    return "\n".join(lines)
+
+
+def eval_case(
+    result: ControlAssessment,
+    answer: ControlAnswer,
+    overrides: Iterable[Override],
+    assessment_id: str,
+    attachments: list[str],
+) -> dict:
+    """One case as the mapping eval-case.md defines (keys in the spec's order)."""
+    overrides = list(overrides)
+    case: dict = {
+        "id": case_id(result.control, assessment_id),
+        "control": result.control,
+        "response": answer.response,
+    }
+    if attachments:
+        case["attachments"] = attachments
+    case["expected"] = {
+        "verdict": effective_verdict(result, overrides),
+        "criteria": effective_criteria(result, overrides),
+    }
+    case["tags"] = [REVIEWED_TAG]
+    case["notes"] = review_notes(result, overrides, assessment_id)
+    return case
+
+
+def write_cases(
+    assessment_id: str,
+    assessment: Assessment,
+    inputs: StoredInputs,
+    overrides: Iterable[Override],
+    out_dir: Path,
+) -> ExportResult:
+    """Write one case per reviewed control into `out_dir`."""
+    overrides = list(overrides)
+    result = ExportResult()
+    for control in reviewed_controls(assessment, overrides):
+        graded = assessment.control(control)
+        answer = inputs.application.controls.get(control)
+        if graded is None or answer is None or not answer.answered:
+            result.skipped[control] = "not answered: there is no response to label"
+            continue
+        stem = case_stem(control, assessment_id)
+        attachments: list[str] = []
+        missing = [a for a in answer.attachments if a not in inputs.files]
+        for name in answer.attachments:
+            if name in missing:
+                continue
+            relative = PurePosixPath("files", stem) / _safe_relative(name)
+            target = out_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(inputs.files[name])
+            attachments.append(relative.as_posix())
+        case = eval_case(graded, answer, overrides, assessment_id, attachments)
+        if missing:
+            case["notes"] += "\nAttachments not kept with the assessment, so not exported: " + ", ".join(missing)
+        path = out_dir / f"{stem}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            yaml.dump(case, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100),
+            encoding="utf-8",
+        )
+        result.cases.append(path)
+    return result
+
+
+def zip_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def export_zip(
+    assessment_id: str, assessment: Assessment, inputs: StoredInputs, overrides: Iterable[Override]
+) -> tuple[bytes, ExportResult]:
+    """The reviewed controls as a zip of eval cases, ready to unpack under eval/cases/."""
+    with tempfile.TemporaryDirectory(prefix="grader-export-") as tmp:
+        result = write_cases(assessment_id, assessment, inputs, overrides, Path(tmp))
+        data = zip_folder(Path(tmp))
+    relative = [Path(p.name) for p in result.cases]  # the temporary folder is gone
+    return data, result.model_copy(update={"cases": relative})

@@ -1,0 +1,59 @@
+"""Reviewer overrides beside the grader's verdicts: which one counts, and what it implies.
+
+The latest override of an item (a criterion, or the control as a whole) counts; earlier
+ones stay in the store as history. The grader's verdict is never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from grader.models import Assessment, ControlAssessment, ControlVerdict, CriterionStatus
+from grader.webapp.store import Override
+
+ItemKey = tuple[str, str | None]  # (control, criterion slug or None for the control)
+
+
+def latest(overrides: Iterable[Override]) -> dict[ItemKey, Override]:
+    """The override that counts for each item: the most recent one."""
+    current: dict[ItemKey, Override] = {}
+    for override in sorted(overrides, key=lambda o: o.created):
+        current[(override.control, override.criterion)] = override
+    return current
+
+
+def reviewed_controls(assessment: Assessment, overrides: Iterable[Override]) -> list[str]:
+    """Controls a reviewer touched, in the assessment's order."""
+    touched = {control for control, _ in latest(overrides)}
+    return [c.control for c in assessment.controls if c.control in touched]
+
+
+def effective_criteria(result: ControlAssessment, overrides: Iterable[Override]) -> dict[str, CriterionStatus]:
+    """Each criterion's status as the reviewer left it: override if any, else the grader's."""
+    current = latest(overrides)
+    return {
+        c.slug: (
+            current[(result.control, c.slug)].verdict  # type: ignore[misc]
+            if (result.control, c.slug) in current else c.status
+        )
+        for c in result.criteria
+    }
+
+
+def effective_verdict(result: ControlAssessment, overrides: Iterable[Override]) -> ControlVerdict:
+    """The control verdict a reviewer's overrides imply.
+
+    An explicit control override wins. Otherwise, when criteria were overridden, the
+    contract's rule is applied to the reviewed criteria (pass only when every criterion is
+    met and no check failed the control); with no overrides the grader's verdict stands.
+    """
+    overrides = list(overrides)
+    current = latest(overrides)
+    explicit = current.get((result.control, None))
+    if explicit is not None:
+        return explicit.verdict  # type: ignore[return-value]
+    if not any(control == result.control for control, _ in current):
+        return result.verdict
+    statuses = effective_criteria(result, overrides).values()
+    failed_by_check = any(f.severity == "fail" for f in result.flags)
+    return "pass" if all(s == "met" for s in statuses) and not failed_by_check else "fail"

@@ -1,0 +1,272 @@
+"""The app's store: assessments, the inputs they graded, and reviewer overrides.
+
+An embedded SQLite file under GRADER_HOME by default; any SQLAlchemy URL in
+GRADER_DB_URL for a database a team shares. Overrides are rows of their own and never
+touch the stored assessment, so the grader's verdict stays visible beside the reviewer's.
+Nothing secret is stored: the judge is recorded by name and model, never with its key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from grader.config import Settings, get_settings
+from grader.errors import UserError
+from grader.models import Application, Assessment, ControlVerdict, CriterionStatus
+
+DEFAULT_DB_FILE = "assessments.sqlite"
+
+
+class StoreError(UserError):
+    """The assessment store cannot be opened, or holds no such record."""
+
+
+# --------------------------------------------------------------------------- boundary models
+
+
+class Override(BaseModel):
+    """A reviewer's verdict on one criterion (or on the whole control when criterion is None)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    control: str
+    criterion: str | None = None
+    verdict: str  # pass|fail for a control, met|partial|not_met for a criterion
+    comment: str = ""
+    reviewer: str = ""
+    created: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @model_validator(mode="after")
+    def _verdict_fits_level(self) -> "Override":
+        allowed = get_args(ControlVerdict if self.criterion is None else CriterionStatus)
+        if self.verdict not in allowed:
+            level = "a control" if self.criterion is None else "a criterion"
+            raise ValueError(f"{self.verdict!r} is not a verdict for {level}; choose {', '.join(allowed)}")
+        return self
+
+
+class HistoryEntry(BaseModel):
+    id: str
+    created: datetime
+    partner: str | None
+    judge: str
+    source: str | None
+    passed: int
+    total: int
+
+    def label(self) -> str:
+        when = self.created.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        who = self.partner or self.source or "unnamed application"
+        return f"{when} · {who} · {self.passed}/{self.total} pass · {self.judge}"
+
+
+class StoredInputs(BaseModel):
+    """What was graded: the answers (base_dir left empty) and each attachment's bytes."""
+
+    application: Application
+    files: dict[str, bytes] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _AssessmentRow(_Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    partner: Mapped[str | None] = mapped_column(String(300))
+    judge: Mapped[str] = mapped_column(String(200))
+    json: Mapped[str] = mapped_column(Text)  # the Assessment, exactly as graded
+    application: Mapped[str] = mapped_column(Text)  # the answers it graded (for export)
+
+
+class _AttachmentRow(_Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class _OverrideRow(_Base):
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id"), index=True)
+    control: Mapped[str] = mapped_column(String(32))
+    criterion: Mapped[str | None] = mapped_column(String(100))
+    verdict: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200), default="")
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything stored is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------- store
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """GRADER_DB_URL, or the embedded SQLite file under GRADER_HOME."""
+    settings = settings or get_settings()
+    return settings.db_url or f"sqlite:///{settings.home / DEFAULT_DB_FILE}"
+
+
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"GRADER_DB_URL {url!r} is not a SQLAlchemy database URL: {exc}") from None
+    options: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # Streamlit runs each rerun on its own thread; connections are short-lived.
+        options["connect_args"] = {"check_same_thread": False}
+    try:
+        engine = create_engine(url, **options)
+        _Base.metadata.create_all(engine)
+    except (SQLAlchemyError, ImportError) as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the assessment store {shown}: {exc}") from None
+    return engine
+
+
+class AssessmentStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine = _engine(url)
+
+    @property
+    def label(self) -> str:
+        """The URL with any password hidden, fit to show."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def save(self, assessment: Assessment, application: Application, files: dict[str, bytes]) -> str:
+        """Store a graded assessment with what it graded; return its new id."""
+        assessment_id = uuid.uuid4().hex
+        kept = application.model_copy(update={"base_dir": ""})  # a temporary folder, meaningless later
+        with Session(self._engine) as session, session.begin():
+            session.add(_AssessmentRow(
+                id=assessment_id,
+                created=assessment.created.astimezone(timezone.utc),
+                partner=assessment.partner,
+                judge=assessment.judge + (f" ({assessment.model})" if assessment.model else ""),
+                # Computed totals (passed, failed) are derived again on load, not stored.
+                json=assessment.model_dump_json(exclude=set(Assessment.model_computed_fields)),
+                application=kept.model_dump_json(),
+            ))
+            session.flush()  # parent row first: a shared database may enforce the foreign keys
+            session.add_all(
+                _AttachmentRow(assessment_id=assessment_id, path=path, content=content)
+                for path, content in files.items()
+            )
+        return assessment_id
+
+    def _row(self, session: Session, assessment_id: str) -> _AssessmentRow:
+        row = session.get(_AssessmentRow, assessment_id)
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id!r} in {self.label}")
+        return row
+
+    def load(self, assessment_id: str) -> Assessment:
+        with Session(self._engine) as session:
+            row = self._row(session, assessment_id)
+            try:
+                return Assessment.model_validate_json(row.json)
+            except ValidationError as exc:
+                raise StoreError(
+                    f"assessment {assessment_id} in {self.label} no longer matches this grader version: "
+                    f"{exc.errors()[0]['msg']}"
+                ) from None
+
+    def inputs(self, assessment_id: str) -> StoredInputs:
+        with Session(self._engine) as session:
+            row = self._row(session, assessment_id)
+            files = session.scalars(
+                select(_AttachmentRow).where(_AttachmentRow.assessment_id == assessment_id)
+            ).all()
+            return StoredInputs(
+                application=Application.model_validate_json(row.application),
+                files={f.path: f.content for f in files},
+            )
+
+    def history(self, limit: int = 50) -> list[HistoryEntry]:
+        """The most recent assessments first."""
+        with Session(self._engine) as session:
+            rows = session.scalars(
+                select(_AssessmentRow).order_by(_AssessmentRow.created.desc()).limit(limit)
+            ).all()
+            entries = []
+            for row in rows:
+                try:
+                    summary = Assessment.model_validate_json(row.json)
+                except ValidationError:
+                    continue  # written by an incompatible version; load() explains if opened
+                entries.append(HistoryEntry(
+                    id=row.id, created=_utc(row.created), partner=row.partner, judge=row.judge,
+                    source=summary.source, passed=summary.passed, total=len(summary.controls),
+                ))
+            return entries
+
+    def add_override(self, assessment_id: str, override: Override) -> Override:
+        with Session(self._engine) as session, session.begin():
+            self._row(session, assessment_id)
+            session.add(_OverrideRow(
+                assessment_id=assessment_id, control=override.control, criterion=override.criterion,
+                verdict=override.verdict, comment=override.comment, reviewer=override.reviewer,
+                created=override.created.astimezone(timezone.utc),
+            ))
+        return override
+
+    def overrides(self, assessment_id: str) -> list[Override]:
+        """Every override of an assessment, oldest first (the latest one per item counts)."""
+        with Session(self._engine) as session:
+            rows = session.scalars(
+                select(_OverrideRow)
+                .where(_OverrideRow.assessment_id == assessment_id)
+                .order_by(_OverrideRow.created, _OverrideRow.id)
+            ).all()
+            return [
+                Override(control=r.control, criterion=r.criterion, verdict=r.verdict,
+                         comment=r.comment, reviewer=r.reviewer, created=_utc(r.created))
+                for r in rows
+            ]
+
+
+@lru_cache(maxsize=8)
+def _store_for(url: str) -> AssessmentStore:
+    return AssessmentStore(url)
+
+
+def open_store(settings: Settings | None = None) -> AssessmentStore:
+    """The store the settings name; one engine per URL per process."""
+    return _store_for(database_url(settings))

@@ -1,0 +1,53 @@
+"""AWS CLI exports: describe-security-groups, describe-network-acls, describe-trails."""
+
+from __future__ import annotations
+
+from tests.checks.builders import check, json_doc, make_control, only, rules
+
+NETSEC_001 = make_control("NETSEC-001", "sg-internet", "sg-internal", "nacl", "sop", "customer-example")
+ACCT_001 = make_control("ACCT-001", "root-usage", "root-mfa", "contacts", "cloudtrail", "sop")
+
+
+def group(gid: str, name: str, *permissions: dict) -> dict:
+    return {"GroupId": gid, "GroupName": name, "VpcId": "vpc-0a3f9c21", "IpPermissions": list(permissions)}
+
+
+def from_cidr(port: int, cidr: str = "0.0.0.0/0") -> dict:
+    return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
+
+
+def test_a_public_alb_and_private_tiers_raise_no_failure() -> None:
+    export = {"SecurityGroups": [
+        group("sg-0b7e41c2", "alb-public", from_cidr(443), from_cidr(80)),
+        group("sg-04c1d6e8", "app", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+                                     "UserIdGroupPairs": [{"GroupId": "sg-0b7e41c2"}]}),
+    ]}
+    found = check(NETSEC_001, json_doc(export, "sg-export.json"))
+    assert rules(found) == ["awscli.sg-public-web", "awscli.sg-public-web"]
+
+
+def test_ssh_from_anywhere_in_an_export_fails_and_names_the_group() -> None:
+    doc = json_doc({"SecurityGroups": [group("sg-0aa1", "bastion", from_cidr(22))]}, "sg-export.json")
+    found = only(check(NETSEC_001, doc), "awscli.sg-open-ingress")
+    assert "sg-0aa1 (bastion)" in found.message
+    assert found.source.section == "SecurityGroups[0].IpPermissions[0]"
+    assert doc.text[found.source.start:found.source.end].startswith('FromPort": 22')
+
+
+def test_a_bare_list_of_groups_is_recognised() -> None:
+    doc = json_doc([group("sg-0aa1", "db", from_cidr(5432))], "groups.json")
+    assert rules(check(NETSEC_001, doc), "fail") == ["awscli.sg-open-ingress"]
+
+
+def test_default_network_acl_allowing_everything_warns() -> None:
+    export = {"NetworkAcls": [{"NetworkAclId": "acl-0c1d", "IsDefault": True, "Entries": [
+        {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+        {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": False, "CidrBlock": "0.0.0.0/0"},
+    ]}]}
+    found = check(NETSEC_001, json_doc(export, "nacls.json"))
+    assert only(found, "awscli.nacl-open-inbound").criterion == "nacl"
+
+
+def test_describe_trails_output_is_graded_like_a_template() -> None:
+    export = {"trailList": [{"Name": "management", "IsMultiRegionTrail": False, "HomeRegion": "eu-west-1"}]}
+    assert rules(check(ACCT_001, json_doc(export, "trails.json")), "fail") == ["awscli.cloudtrail-single-region"]

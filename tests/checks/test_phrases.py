@@ -1,0 +1,132 @@
+"""Text checks: unacceptable patterns per sentence (with rejection), contacts, generic answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.checks import phrases
+from tests.checks.builders import check, json_doc, make_control, only, response, rules, text_doc
+
+SHARED = {"id": "shared-credentials", "description": "Shared credentials",
+          "pattern": r"\bshar(?:e|es|ed|ing)\b.{0,30}\b(?:credentials?|logins?|passwords?)\b",
+          "criterion": "dedicated-credentials", "scope": "evidence"}
+NOT_APPLICABLE = {"id": "not-applicable", "description": "Answered N/A", "pattern": r"^\s*N/?A\b",
+                  "scope": "response"}
+ACCT_002 = make_control("ACCT-002", "least-privilege", "dedicated-credentials", "sop", "customer-example",
+                        patterns=[SHARED, NOT_APPLICABLE])
+ACCT_001 = make_control("ACCT-001", "root-usage", "root-mfa", "contacts", "cloudtrail", "sop", "customer-example")
+OPE_001 = make_control("OPE-001", "health-metrics", "logs", "sop", "customer-example")
+
+CONCRETE = "For Acme Retail we run 12 EC2 instances. "
+
+
+def pattern_rules(*docs) -> list[str]:
+    return [r for r in rules(check(ACCT_002, *docs)) if r.startswith("phrase.")]
+
+
+def test_an_asserted_unacceptable_sentence_fails_with_the_sentence_and_its_place() -> None:
+    sentence = "The support team shares one admin login for the customer account."
+    text = CONCRETE + sentence + " MFA is on."
+    doc = text_doc(text, path="sop.pdf", page=3)
+    found = only(check(ACCT_002, doc), "phrase.shared-credentials")
+    assert (found.control, found.criterion, found.severity) == ("ACCT-002", "dedicated-credentials", "fail")
+    assert f'"{sentence}"' in found.message
+    assert (found.source.file, found.source.page) == ("sop.pdf", 3)
+    assert text[found.source.start:found.source.end] == sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "We never share credentials between engineers.",
+    "Engineers do not share logins under any circumstances.",
+    "Engineers don't share credentials.",
+    "There are no shared credentials anywhere.",
+    "Access is granted without shared passwords.",
+    "We avoid sharing credentials by issuing named SSO users.",
+    "Our policy prohibits sharing credentials.",
+    "It is forbidden to share credentials.",
+    "We disallow shared logins.",
+    "We never, under any circumstances, share credentials.",
+    "Shared credentials are not used.",
+    "Shared logins: never permitted.",
+])
+def test_a_sentence_rejecting_the_practice_does_not_fire(sentence: str) -> None:
+    assert pattern_rules(response(CONCRETE + sentence)) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "We do not use SSO; the team shares one admin login.",
+    "We have no SSO yet, but engineers share credentials for the root account.",
+    "No MFA is configured for developers. The team shares credentials via a vault entry.",
+])
+def test_a_negation_in_another_clause_does_not_hide_the_practice(sentence: str) -> None:
+    assert pattern_rules(response(CONCRETE + sentence)) == ["phrase.shared-credentials"]
+
+
+def test_response_scope_patterns_ignore_attachments() -> None:
+    assert pattern_rules(response("N/A"), text_doc("N/A")) == ["phrase.not-applicable"]
+    assert pattern_rules(response(CONCRETE), text_doc("N/A - see other section")) == []
+
+
+def test_structured_files_are_not_read_as_prose() -> None:
+    doc = json_doc({"note": "the team shares one admin login"}, "notes.json")
+    assert pattern_rules(doc) == []
+
+
+def test_a_pattern_without_a_criterion_fails_the_whole_control() -> None:
+    control = make_control("ACCT-002", "sop", patterns=[{**SHARED, "criterion": None}])
+    found = only(check(control, response(CONCRETE + "Engineers share credentials.")), "phrase.shared-credentials")
+    assert found.criterion is None and found.severity == "fail"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The AWS account contact email is john.smith@acme-partner.com.",
+    "Alternate contacts: security contact j.doe@acme-partner.com, billing via finance.",
+    "Our root account contact is john@acme-partner.com.",
+])
+def test_one_persons_address_as_account_contact_fails_acct_001(sentence: str) -> None:
+    found = only(check(ACCT_001, response(CONCRETE + sentence)), "contact.personal-email")
+    assert (found.criterion, found.severity) == ("contacts", "fail")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Account contacts are set to aws-root@acme-partner.com and cloud-admins@acme-partner.com.",
+    "The security contact is security@acme-partner.com, the billing contact finops@acme-partner.com.",
+    "For questions about this submission contact jane.doe@acme-partner.com.",
+    "Contacts are never set to a personal address such as john.smith@acme-partner.com.",
+])
+def test_distribution_lists_and_non_account_contacts_are_fine(sentence: str) -> None:
+    assert "contact.personal-email" not in rules(check(ACCT_001, response(CONCRETE + sentence)))
+
+
+def test_contact_emails_are_only_checked_for_acct_001() -> None:
+    text = CONCRETE + "The on-call contact is john.smith@acme-partner.com."
+    assert "contact.personal-email" not in rules(check(OPE_001, response(text)))
+
+
+@pytest.mark.parametrize(("local", "role"), [
+    ("aws-root", True), ("cloud-admins", True), ("security", True), ("cloudops", True), ("finops", True),
+    ("john.smith", False), ("jsmith", False),
+])
+def test_role_mailboxes_are_told_from_people(local: str, role: bool) -> None:
+    assert phrases.is_role_mailbox(local) is role
+
+
+def test_an_answer_with_nothing_concrete_warns_generic_statements() -> None:
+    found = only(check(OPE_001, response("We follow best practices and monitor everything closely.")),
+                 "text.generic-statements")
+    assert (found.severity, found.criterion) == ("warn", "customer-example")
+
+
+@pytest.mark.parametrize("text", [
+    "We alarm on p99 latency above 800 ms.",
+    "Logs go to Amazon CloudWatch Logs.",
+    "The orders-api-prod service emits metrics.",
+    "Alerts page the OnCall rotation through PagerDuty.",
+])
+def test_a_concrete_detail_is_enough_to_not_be_generic(text: str) -> None:
+    assert "text.generic-statements" not in rules(check(OPE_001, response(text)))
+
+
+def test_an_attached_template_or_image_is_concrete_evidence() -> None:
+    image = text_doc("", path="screenshot.png", kind="image").model_copy(update={"needs_human_review": True})
+    assert check(OPE_001, response("See the attached screenshot."), image) == []

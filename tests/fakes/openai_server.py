@@ -1,0 +1,155 @@
+"""A fake OpenAI-compatible Chat Completions server on 127.0.0.1, for real-HTTP LLM tests.
+
+Tests script it with a `reply` function (request body -> Reply) and read what it received.
+It answers in the shape the request asked for: `response_format` (json_schema) requests get
+the JSON in `message.content`, `tools` requests get a `tool_calls` entry — the two shapes
+langchain-openai sends depending on the model name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    payload: dict | str | None = None  # the structured answer (dict) or raw content (str)
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None  # error message for non-200 replies
+
+
+def _completion(body: dict, payload: dict | str | None, usage: tuple[int, int]) -> dict:
+    content: str | None
+    message: dict[str, Any] = {"role": "assistant"}
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    if body.get("tools"):
+        name = body["tools"][0]["function"]["name"]
+        message["content"] = None
+        message["tool_calls"] = [{
+            "id": "call_fake_1", "type": "function",
+            "function": {"name": name, "arguments": text},
+        }]
+        finish = "tool_calls"
+    else:
+        content = text
+        message["content"] = content
+        finish = "stop"
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+        "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
+                  "total_tokens": usage[0] + usage[1]},
+    }
+
+
+class FakeOpenAI:
+    """Start with `with FakeOpenAI(reply) as server:`; `server.base_url` goes to the client."""
+
+    def __init__(self, reply: Callable[[dict], Reply], latency: float = 0.0,
+                 usage: tuple[int, int] = (1200, 300)) -> None:
+        self.reply = reply
+        self.latency = latency
+        self.usage = usage
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with fake._lock:
+                    fake.requests.append({"path": self.path, "body": body})
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    return self._send(404, {"error": {"message": f"no route {self.path}"}})
+                if fake.latency:
+                    time.sleep(fake.latency)
+                reply = fake.reply(body)
+                if reply.status != 200:
+                    return self._send(reply.status, {"error": {"message": reply.error or "error",
+                                                               "type": "fake_error"}}, reply.headers)
+                self._send(200, _completion(body, reply.payload, fake.usage), reply.headers)
+
+            def _send(self, status: int, data: dict, headers: dict[str, str] | None = None) -> None:
+                raw = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(raw)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    def __enter__(self) -> "FakeOpenAI":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+# ---------------------------------------------------------------------- prompt helpers
+
+
+_SLUG = re.compile(r"^### `([a-z0-9-]+)`", re.M)
+_BLOCK = re.compile(r'<evidence id="(E\d+)" source="[^"]*">\n(.*?)\n</evidence>', re.S)
+
+
+def prompt_text(body: dict) -> str:
+    return "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
+
+
+def slugs_in(body: dict) -> list[str]:
+    return _SLUG.findall(prompt_text(body))
+
+
+def blocks_in(body: dict) -> dict[str, str]:
+    return dict(_BLOCK.findall(prompt_text(body)))
+
+
+def judgement(body: dict, status: str = "met", quote: Callable[[dict[str, str]], tuple[str, str]] | None = None,
+              **per_slug: str) -> dict:
+    """A well-formed LLMJudgement for every slug in the prompt.
+
+    By default each criterion quotes the first sentence-ish of the first evidence block.
+    `per_slug` overrides the status of single criteria (underscores for dashes).
+    """
+    blocks = blocks_in(body)
+    first_id, first_text = next(iter(blocks.items()), ("E1", ""))
+    default_quote = (first_id, first_text.strip().split("\n")[0][:80])
+    qid, qtext = quote(blocks) if quote else default_quote
+    return {
+        "criteria": [
+            {"slug": s, "status": per_slug.get(s.replace("-", "_"), status),
+             "quotes": [{"evidence_id": qid, "text": qtext}] if qtext else [],
+             "rationale": f"fake rationale for {s}", "missing": "", "fix": ""}
+            for s in slugs_in(body)
+        ],
+        "summary": "fake summary",
+        "injection_detected": False,
+    }

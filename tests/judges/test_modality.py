@@ -1,0 +1,35 @@
+"""How a sentence speaks about a practice: asserted, negated, planned or hedged."""
+
+import re
+
+import pytest
+
+from grader.judges.modality import classify
+
+
+def cue(sentence: str, pattern: str) -> tuple[int, int]:
+    m = re.search(pattern, sentence, re.I)
+    assert m, f"{pattern!r} not in {sentence!r}"
+    return m.span()
+
+
+@pytest.mark.parametrize(
+    "sentence, pattern, expected",
+    [
+        ("MFA is enabled on the root user with a hardware token.", r"\bmfa\b", "asserted"),
+        ("We have not enabled MFA on the root user.", r"\bmfa\b", "negated"),
+        ("Root MFA isn't configured for most customers.", r"\bmfa\b", "negated"),
+        ("There is no MFA on the root account.", r"\bmfa\b", "negated"),
+        ("We plan to enable CloudTrail in all regions next quarter.", r"cloudtrail", "planned"),
+        ("CloudTrail will be enabled in every region by Q3.", r"cloudtrail", "planned"),
+        ("MFA may be enabled on root where possible.", r"\bmfa\b", "hedged"),
+        ("We try to use IAM roles instead of keys.", r"iam roles", "hedged"),
+        # A negation in another clause does not reach the cue.
+        ("Root is not used for daily work, and MFA is enabled on it.", r"\bmfa\b", "asserted"),
+        # A negation that is part of the cue itself is not counted against it.
+        ("Policies contain no wildcards in Action.", r"no wildcards?", "asserted"),
+        ("We not only enable MFA but also rotate tokens.", r"\bmfa\b", "asserted"),
+    ],
+)
+def test_classify(sentence: str, pattern: str, expected: str) -> None:
+    assert classify(sentence, cue(sentence, pattern)) == expected
