@@ -26,16 +26,30 @@ _INJECTION = re.compile(
 )
 
 
+def _block(text: str, start: int, end: int) -> tuple[int, int]:
+    """An injection rarely stops at one sentence: take its paragraph (or HTML comment)."""
+    comment_open = text.rfind("<!--", 0, start)
+    if comment_open >= 0 and text.find("-->", comment_open) >= end:
+        return comment_open, text.find("-->", comment_open) + 3
+    lo = text.rfind("\n\n", 0, start)
+    hi = text.find("\n\n", end)
+    return (lo + 2 if lo >= 0 else 0), (hi if hi >= 0 else len(text))
+
+
 def find_injections(evidence: ControlEvidence) -> list[Finding]:
     findings = []
     for doc in evidence.documents:
+        covered_to = -1
         for s in sentence_spans(doc.text):
-            if _INJECTION.search(s.text):
-                findings.append(Finding(
-                    control=evidence.control,
-                    severity="warn",
-                    rule="injection.instruction-to-grader",
-                    message=f"Instruction addressed to the grader ignored: \"{s.text[:160]}\"",
-                    source=doc.provenance(s.start, s.end),
-                ))
+            if s.start < covered_to or not _INJECTION.search(s.text):
+                continue
+            start, end = _block(doc.text, s.start, s.end)
+            covered_to = end
+            findings.append(Finding(
+                control=evidence.control,
+                severity="warn",
+                rule="injection.instruction-to-grader",
+                message=f"Instruction addressed to the grader, ignored as evidence: \"{s.text[:160]}\"",
+                source=doc.provenance(start, end),
+            ))
     return findings

@@ -46,17 +46,50 @@ MAX_QUOTES = 2
 # Structural attachments count as the evidence by their kind alone (a diagram is a diagram).
 STRUCTURAL_KINDS = {"drawio", "image", "terraform"}
 
-# A customer example names concrete things: resource names and ids, roles, CIDRs, numbers.
+# A customer example names the concrete resources of one engagement: ids, ARNs, accounts,
+# CIDRs, addresses, resource names. Service names, durations and percentages are not such
+# names: an SOP is full of them too.
 _CONCRETE = re.compile(
-    r"\barn:aws\S*|\b(?:vpc|subnet|sg|i|ami|db|acl|nacl|igw|nat|rtb|eni|vol|snap|key|kms)-[0-9a-z]{3,}\b|"
-    r"\b\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}\b|\b\d{12}\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+){1,}\b|"
-    r"\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b|\b(?:Amazon|AWS)\s+[A-Z][A-Za-z0-9]+|\b\d+(?:\.\d+)?\s?(?:%|ms|"
-    r"minutes?|hours?|seconds?|GB|TB|vCPU|instances?|nodes?|USD|\$)|\$\s?\d[\d,]*"
+    r"\barn:aws\S*"
+    r"|\b(?:vpc|subnet|sg|i|ami|db|acl|igw|nat|rtb|eni|vol|snap|key|kms|tgw|vpce|pcx)-[0-9a-f]{4,}\b"
+    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b"
+    r"|\b\d{12}\b|\b\d{4}-\d{4}-\d{4}\b"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|example|co\.uk|internal|local)\b"
+    r"|\balias/[\w/-]+"
+    r"|\b[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*){2,}\b"
+    r"|\b[A-Za-z][A-Za-z0-9]*(?:Role|Policy|Stack|Bucket|Function|Table|Queue|Topic|Alarm|Dashboard)\b"
+    r"|\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,}\b"
 )
-_ENGAGEMENT = re.compile(
-    r"\b(?:customer|client|engagement|project|for\s+[A-Z][a-z]+|case\s+stud(?:y|ies)|implemented\s+for|"
-    r"deployed\s+for|migrat(?:ed|ion)\s+for)\b",
-    re.I,
+# Hyphenated words that are vocabulary, not resource names.
+_GENERIC_HYPHENATED = {
+    "multi-region", "multi-az", "day-to-day", "read-only", "long-term", "short-term", "least-privilege",
+    "e-mail", "third-party", "on-premises", "on-prem", "end-to-end", "cross-account", "self-assessment",
+    "self-service", "real-time", "follow-up", "sign-in", "single-sign-on", "high-availability",
+    "auto-scaling", "well-architected", "in-transit", "at-rest", "built-in", "up-to-date", "one-off",
+    "point-in-time", "break-glass", "role-based", "least-privileged", "non-production", "pre-production",
+    "re-run", "opt-in", "co-located", "step-by-step", "case-by-case", "best-practice", "top-level",
+    "first-time", "full-time", "part-time", "key-management", "customer-managed", "aws-managed",
+    "server-side", "client-side", "in-house", "non-prod", "pre-prod", "zero-downtime", "blue-green",
+    "per-customer", "per-account", "per-environment", "hands-on", "off-hours", "two-factor",
+    "multi-factor", "time-based", "one-time", "on-call", "run-book", "play-book", "so-called",
+    "go-live", "re-platforming", "e-commerce", "root-only", "cut-over", "roll-back", "rollback",
+    "sign-off", "hand-over", "write-once", "read-write", "non-critical", "business-critical",
+    "mission-critical", "high-level", "low-level", "open-source", "pay-as-you-go", "lift-and-shift",
+}
+CONCRETE_MET = 3  # concrete items needed in the engagement's paragraph for `met`
+
+# An engagement is told as a story (past tense, a named customer, a date) or introduced as
+# one ("customer example", "case study"); an SOP is written in the present or imperative.
+_NARRATIVE = re.compile(
+    r"\b(?:we|our\s+(?:team|consultants|engineers)|the\s+team|they)\s+(?:\w+\s+){0,2}?"
+    r"(?:\w{3,}ed|built|set\s+up|ran|made|wrote|took|gave|chose|put|kept|sent|held|led|began|brought|"
+    r"found|got|paid|rolled\s+out|did)\b"
+    r"|\b(?:last|in|since|during)\s+(?:year|month|quarter|spring|summer|autumn|fall|winter|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
+    r"|\b(?:at|for|with)\s+(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
+    r"|(?i:\b(?:customer|client)\s+(?:example|implementation|engagement|project|case)\b|\bcase\s+stud(?:y|ies)\b"
+    r"|\b(?:this|that|the|one)\s+engagement\b)"
 )
 
 
@@ -81,6 +114,7 @@ class Reading:
     cue: bool
     modality: Modality
     prohibited: bool  # names the forbidden practice (see Criterion.prohibitions)
+    closest: bool = True  # no other criterion of the control is semantically closer
 
     @property
     def score(self) -> float:
@@ -88,7 +122,9 @@ class Reading:
 
     @property
     def relevant(self) -> bool:
-        return (self.cue and self.sim >= SIM_WITH_CUE) or self.sim >= SIM_ALONE
+        # Without a cue, similarity must be high AND this criterion the sentence's nearest:
+        # an HA sentence is near auto-scaling too, but nearer to high-availability.
+        return (self.cue and self.sim >= SIM_WITH_CUE) or (self.sim >= SIM_ALONE and self.closest)
 
     @property
     def supports(self) -> bool:
@@ -117,7 +153,7 @@ def _first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
     return None
 
 
-def read_sentence(sentence: Sentence, criterion: Criterion, sim: float) -> Reading:
+def read_sentence(sentence: Sentence, criterion: Criterion, sim: float, closest: bool = True) -> Reading:
     cue_span = _first_match(criterion.cues, sentence.text)
     ban_span = _first_match(criterion.prohibitions, sentence.text)
     span = ban_span or cue_span
@@ -127,6 +163,7 @@ def read_sentence(sentence: Sentence, criterion: Criterion, sim: float) -> Readi
         cue=cue_span is not None,
         modality=classify(sentence.text, span),
         prohibited=ban_span is not None,
+        closest=closest,
     )
 
 
@@ -156,11 +193,13 @@ class OfflineJudge:
         excluded = _excluded_spans(findings)
         sentences = _candidate_sentences(evidence, excluded)
         vectors = self._sentence_vectors(sentences)
+        sims = self._similarities(control, vectors)
+        best = np.max(np.stack(list(sims.values())), axis=0) if sims else np.zeros(0)
         readings = {
-            c.slug: self._read(c, control, sentences, vectors, evidence) for c in control.criteria
+            c.slug: self._read(c, sentences, sims[c.slug], best, evidence) for c in control.criteria
         }
         verdicts = [
-            self._criterion_verdict(c, control, readings, documents) for c in control.criteria
+            self._criterion_verdict(c, control, readings, documents, excluded) for c in control.criteria
         ]
         verdicts = apply_findings(verdicts, findings)
         verdict = control_verdict(verdicts, findings, answered=evidence.evidence.answered)
@@ -184,26 +223,30 @@ class OfflineJudge:
             return np.zeros((0, 1), dtype=np.float32)
         return np.asarray(self.embed([s.text for s in sentences]))
 
-    def _prototypes(self, control: Control, criterion: Criterion) -> np.ndarray:
-        return _prototype_vectors(self.embed, control, criterion.slug)
+    def _similarities(self, control: Control, vectors: np.ndarray) -> dict[str, np.ndarray]:
+        """Per criterion: each sentence's best cosine to what that criterion looks like."""
+        if len(vectors) == 0:
+            return {c.slug: np.zeros(0) for c in control.criteria}
+        return {
+            c.slug: (vectors @ _prototype_vectors(self.embed, control, c.slug).T).max(axis=1)
+            for c in control.criteria
+        }
 
     def _read(
         self,
         criterion: Criterion,
-        control: Control,
         sentences: list[Sentence],
-        vectors: np.ndarray,
+        sims: np.ndarray,
+        best: np.ndarray,
         evidence: RetrievedEvidence,
     ) -> list[Reading]:
-        if not sentences:
-            return []
         allowed = _retrieved_spans(evidence, criterion.slug)
-        sims = (vectors @ self._prototypes(control, criterion).T).max(axis=1)
         readings = []
-        for sentence, sim in zip(sentences, sims):
+        for i, sentence in enumerate(sentences):
             if allowed is not None and not _overlaps(sentence, allowed):
                 continue
-            readings.append(read_sentence(sentence, criterion, float(sim)))
+            closest = bool(sims[i] >= best[i] - 1e-6)
+            readings.append(read_sentence(sentence, criterion, float(sims[i]), closest))
         return readings
 
     # ------------------------------------------------------------------ deciding
@@ -214,6 +257,7 @@ class OfflineJudge:
         control: Control,
         readings: dict[str, list[Reading]],
         documents: list[Document],
+        excluded: dict[str, list[tuple[int, int]]],
     ) -> CriterionVerdict:
         mine = readings[criterion.slug]
         support = sorted((r for r in mine if r.supports), key=lambda r: -r.score)
@@ -222,6 +266,10 @@ class OfflineJudge:
 
         if criterion.requires_attachment:
             return _attachment_verdict(criterion, control, readings, documents, support)
+        if criterion.slug == "customer-example" and not (
+            against and (not support or against[0].score >= support[0].score)
+        ):
+            return _customer_example_verdict(criterion, control, documents, excluded, support)
 
         if against and (not support or against[0].score >= support[0].score):
             how = {"negated": "denies it", "planned": "describes it as planned, not done",
@@ -232,12 +280,6 @@ class OfflineJudge:
                 f"The evidence {how.get(r.modality, 'contradicts it')}: \"{_short(r)}\".",
             )
         if support:
-            if criterion.slug == "customer-example" and not _concrete(support):
-                return _verdict(
-                    criterion, "partial", support,
-                    "A customer engagement is described, but without the concrete resources "
-                    "(names, ids, configurations) the guide asks for.",
-                )
             return _verdict(
                 criterion, "met", support,
                 f"Addressed by \"{_short(support[0])}\".",
@@ -320,11 +362,71 @@ def _excluded_spans(findings: list[Finding]) -> dict[str, list[tuple[int, int]]]
     return out
 
 
-def _concrete(readings: list[Reading]) -> bool:
-    text = " ".join(r.sentence.text for r in readings[:4])
-    return len(_CONCRETE.findall(text)) >= 2 or (
-        bool(_ENGAGEMENT.search(text)) and len(_CONCRETE.findall(text)) >= 1
-    )
+def concrete_items(text: str) -> set[str]:
+    """The distinct concrete things (ids, names, figures) a text names."""
+    return {m for m in _CONCRETE.findall(text) if m.lower() not in _GENERIC_HYPHENATED}
+
+
+def _paragraph(doc: Document, start: int, end: int) -> str:
+    lo = doc.text.rfind("\n\n", 0, start)
+    hi = doc.text.find("\n\n", end)
+    return doc.text[lo + 1 if lo >= 0 else 0: hi if hi >= 0 else len(doc.text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """The paragraph that best tells one customer engagement."""
+
+    doc: Document
+    start: int
+    end: int
+    items: frozenset[str]
+    narrative: bool
+
+    @property
+    def text(self) -> str:
+        return self.doc.text[self.start:self.end]
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in re.finditer(r"\n[ \t]*\n", text):
+        if text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    return spans
+
+
+def best_engagement(
+    control: Control, documents: list[Document], excluded: dict[str, list[tuple[int, int]]]
+) -> Engagement | None:
+    """The best-told engagement: from a paragraph introducing it to the end of its document.
+
+    An engagement's story usually runs over several paragraphs (account, then contacts, then
+    logging), so the window extends from the first engagement paragraph to the document's end.
+    """
+    cues = [cue for c in control.criteria if c.slug != "customer-example" for cue in c.cues]
+    best: tuple[tuple, Engagement] | None = None
+    for doc in documents:
+        if doc.kind in ("json", "yaml", "terraform"):
+            continue  # templates name resources but tell no engagement
+        kept = [(b, e) for b, e in paragraphs(doc.text)
+                if not any(b < xe and e > xb for xb, xe in excluded.get(doc.path, []))]
+        relevant = [(b, e) for b, e in kept
+                    if any(re.search(cue, doc.text[b:e], re.IGNORECASE) for cue in cues)]
+        if not relevant:
+            continue
+        opening = next(((b, e) for b, e in kept if _NARRATIVE.search(doc.text[b:e])), None)
+        start = opening[0] if opening else relevant[0][0]
+        window = [(b, e) for b, e in kept if b >= start]
+        items = frozenset(i for b, e in window for i in concrete_items(doc.text[b:e]))
+        found = Engagement(doc, start, window[-1][1], items, opening is not None)
+        rank = (found.narrative, len(found.items), doc.kind == "response")
+        if best is None or rank > best[0]:
+            best = (rank, found)
+    return best[1] if best else None
 
 
 def _attachment_verdict(
@@ -368,6 +470,31 @@ def _attachment_verdict(
         "Only described in the answer text; the guide requires the document itself to be attached."
         if claimed else "No such document is attached.",
     )
+
+
+def _customer_example_verdict(
+    criterion: Criterion,
+    control: Control,
+    documents: list[Document],
+    excluded: dict[str, list[tuple[int, int]]],
+    support: list[Reading],
+) -> CriterionVerdict:
+    """One specific engagement, told with the concrete resources it used."""
+    found = best_engagement(control, documents, excluded)
+    if found is None or (not found.narrative and not support):
+        return _verdict(criterion, "not_met", [], "No specific customer engagement is described.")
+    quote = Quote(text=found.text.strip()[:600], source=found.doc.provenance(found.start, found.start + len(found.text.strip()[:600])))
+    named = ", ".join(sorted(found.items)[:6])
+    if not found.narrative:
+        status, why = "partial", "Practices are described as procedure, not as one specific customer engagement."
+    elif len(found.items) >= CONCRETE_MET:
+        status, why = "met", f"A specific engagement is described with concrete resources ({named})."
+    else:
+        status = "partial" if found.items else "not_met"
+        why = ("A customer engagement is described, but without the concrete resources (names, ids, "
+               "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
+    verdict = _verdict(criterion, status, [], why)
+    return verdict.model_copy(update={"quotes": [quote]})
 
 
 def _is_template(doc: Document) -> bool:

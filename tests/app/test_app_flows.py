@@ -1,0 +1,228 @@
+"""The app's main flows, driven in process with streamlit.testing (offline judge, fresh store)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import yaml
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from grader.cli import app as cli
+from grader.evaluation.cases import load_cases
+from grader.webapp import export
+from grader.webapp.store import AssessmentStore
+from tests.app.answers import ACCT_001_ANSWER, NOT_APPLICABLE, SOP_PAGES, sop_pdf
+
+GRADER_MARKS = {"✅ met", "🟡 partial", "❌ not met"}
+
+
+def control_panel(at: AppTest, control: str):
+    """The results expander of one control (its label names the control and the verdicts)."""
+    return next(e for e in at.expander if f" {control} · " in e.label and "grader:" in e.label)
+
+
+def input_tab(at: AppTest, control: str):
+    return next(t for t in at.tabs if t.label.endswith(control))
+
+
+def assess(at: AppTest) -> AppTest:
+    at.button(key="assess").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_pasted_answer_is_assessed_and_every_control_gets_a_verdict(app, contract) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    at.text_area(key="answer_ACCT-002").input(NOT_APPLICABLE)
+    assess(at)
+
+    assert at.header[0].value == "Summary"
+    passed = next(m for m in at.metric if m.label == "Controls passed")
+    assert passed.value.endswith("/ 11")
+    panels = [e for e in at.expander if "grader:" in e.label]
+    assert [p.label.split(" · ")[0][2:] for p in panels] == list(contract)
+
+    acct = control_panel(at, "ACCT-001")
+    table = acct.dataframe[0].value
+    assert list(table["criterion"]) == contract["ACCT-001"]
+    assert set(table["grader"]) <= GRADER_MARKS
+    assert "✅ met" in set(table["grader"])  # the strong answer meets criteria
+    assert "grader: FAIL" in control_panel(at, "ACCT-002").label  # "N/A" fails outright
+    unanswered = control_panel(at, "DOC-001")
+    assert "grader: FAIL" in unanswered.label
+    assert any("Not answered" in w.value for w in unanswered.warning)
+
+
+def test_uploaded_file_is_quoted_with_file_and_page(app, tmp_path: Path) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
+    assess(at)
+
+    panel = control_panel(at, "ACCT-001")
+    cited = [c.value for c in panel.caption if "📎 security-sop.pdf" in c.value]
+    assert cited, [c.value for c in panel.caption]
+    assert any("security-sop.pdf, p. 2" in c for c in cited)
+    # The quote shown is text of that page (markdown-escaped in the blockquote).
+    quoted = [m.value for m in panel.markdown if m.value.startswith("> ")]
+    page_two = " ".join(SOP_PAGES[1].split())
+    assert any(q[2:].replace("\\", "")[:40] in page_two for q in quoted)
+
+
+def test_bad_file_is_reported_beside_its_input_and_the_rest_is_still_graded(app) -> None:
+    at = app()
+    at.text_area(key="answer_DOC-001").input("Our architecture diagram is attached.")
+    at.file_uploader(key="files_DOC-001").set_value([
+        ("broken.pdf", b"%PDF-1.7 this is not really a PDF", "application/pdf"),
+        ("diagram.vsdx", b"PK\x03\x04 visio", "application/octet-stream"),
+    ])
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+
+    beside_input = [e.value for e in input_tab(at, "DOC-001").error]
+    assert any(m.startswith("broken.pdf:") for m in beside_input), beside_input
+    assert any(m.startswith("diagram.vsdx:") and "unsupported file type" in m for m in beside_input)
+    in_results = [e.value for e in control_panel(at, "DOC-001").error]
+    assert any("broken.pdf" in m for m in in_results)
+    problems = next(m for m in at.metric if m.label == "Input problems")
+    assert int(problems.value) >= 2
+    # The other control is graded as usual.
+    assert "✅ met" in set(control_panel(at, "ACCT-001").dataframe[0].value["grader"])
+    # ... and the message stays beside the input on the next rerun (tab now flagged).
+    at.run()
+    assert any(m.startswith("broken.pdf:") for m in (e.value for e in input_tab(at, "DOC-001").error))
+    assert any(t.label == "⚠️ DOC-001" for t in at.tabs)
+
+
+def test_override_is_shown_beside_the_grader_and_exports_a_case_grader_eval_loads(
+    app, store: AssessmentStore, tmp_path: Path
+) -> None:
+    at = app()
+    at.text_input(key="reviewer").input("Dana Reviewer")
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
+    assess(at)
+    graded = store.load(at.session_state.assessment_id).control("ACCT-001")
+    grader_mfa = graded.criterion("root-mfa").status
+
+    at.selectbox(key="ov_item_ACCT-001").select("root-mfa").run()
+    at.selectbox(key="ov_verdict_ACCT-001").select("not_met")
+    at.text_input(key="ov_comment_ACCT-001").input("The SOP only plans MFA; no evidence it is enabled.")
+    at.button(key="ov_save_ACCT-001").click().run()
+    assert not at.exception
+
+    panel = control_panel(at, "ACCT-001")
+    row = panel.dataframe[0].value.set_index("criterion").loc["root-mfa"]
+    assert row["reviewer"] == "❌ not met"
+    assert row["reviewer comment"].startswith("The SOP only plans MFA")
+    assert row["grader"] == {"met": "✅ met", "partial": "🟡 partial", "not_met": "❌ not met"}[grader_mfa]
+    assert "reviewer: FAIL" in panel.label and f"grader: {graded.verdict.upper()}" in panel.label
+    assert at.download_button(key="download_cases").label == "Eval cases (1 reviewed)"
+    # The stored assessment itself is untouched.
+    assert store.load(at.session_state.assessment_id).control("ACCT-001") == graded
+
+    # What the download serves: the zip of reviewed cases, in eval-case.md format.
+    assessment_id = at.session_state.assessment_id
+    data, result = export.export_zip(
+        assessment_id, store.load(assessment_id), store.inputs(assessment_id), store.overrides(assessment_id)
+    )
+    cases_dir = tmp_path / "cases"
+    zipfile.ZipFile(__import__("io").BytesIO(data)).extractall(cases_dir)
+    (case,) = load_cases(cases_dir)
+    assert case.control == "ACCT-001" and case.tags == ["reviewed"]
+    assert case.expected.verdict == "fail"
+    assert case.expected.criteria["root-mfa"] == "not_met"
+    assert case.response.strip() == ACCT_001_ANSWER.strip()
+    assert [Path(a).name for a in case.attachments] == ["security-sop.pdf"]
+    assert "Dana Reviewer" in case.notes and "grader " + grader_mfa in case.notes
+    raw = yaml.safe_load((cases_dir / result.cases[0]).read_text())
+    assert list(raw) == ["id", "control", "response", "attachments", "expected", "tags", "notes"]
+
+    outcome = CliRunner().invoke(cli, ["eval", "--cases", str(cases_dir), "--quiet", "--json", str(tmp_path / "e.json")])
+    assert outcome.exit_code == 0, outcome.output
+    assert '"n_cases": 1' in (tmp_path / "e.json").read_text()
+
+
+def test_confirming_the_grader_marks_a_control_reviewed(app, store: AssessmentStore) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+    at.button(key="ov_confirm_ACCT-001").click().run()
+
+    (override,) = store.overrides(at.session_state.assessment_id)
+    assert override.criterion is None and override.verdict == store.load(at.session_state.assessment_id).control("ACCT-001").verdict
+    assert next(m for m in at.metric if m.label == "Reviewed controls").value == "1 / 11"
+
+
+def test_unchanged_rerun_reuses_the_stored_result(app, store: AssessmentStore) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+    first = at.session_state.assessment_id
+    assess(at)
+    assert at.session_state.assessment_id == first
+    assert any("stored result was reused" in c.value for c in at.caption)
+    assert len(store.history()) == 1
+
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER + "\nReviewed quarterly.")
+    assess(at)
+    assert at.session_state.assessment_id != first
+    assert len(store.history()) == 2
+
+
+def test_sample_application_loads_with_one_click_and_is_assessed(app) -> None:
+    at = app()
+    at.button(key="load_sample").click().run()
+    assert at.radio(key="input_mode").value == "Upload an application file"
+    assert any("Sample application loaded" in i.value for i in at.info)
+    assess(at)
+    assert next(m for m in at.metric if m.label == "Controls passed").value.endswith("/ 11")
+    assert any("📎 evidence/" in c.value for c in at.caption)
+
+
+def test_unreadable_application_file_is_named_beside_the_uploader(app) -> None:
+    at = app()
+    at.radio(key="input_mode").set_value("Upload an application file").run()
+    at.file_uploader(key="application_file").upload("partner.yaml", b"controls: [unclosed", "application/x-yaml")
+    assess(at)
+    shown = [e.value for e in at.error]
+    assert any(m.startswith("partner.yaml: invalid YAML") for m in shown), shown
+    assert "grader-app-" not in " ".join(shown)  # never the server's temporary folder
+    assert not any(h.value == "Summary" for h in at.header)
+
+
+def test_uploaded_application_file_finds_attachments_uploaded_beside_it(app, tmp_path: Path) -> None:
+    application = {
+        "partner": "Contoso Partners",
+        "controls": {"ACCT-001": {"response": ACCT_001_ANSWER, "attachments": ["evidence/security-sop.pdf"]}},
+    }
+    at = app()
+    at.radio(key="input_mode").set_value("Upload an application file").run()
+    at.file_uploader(key="application_file").upload("application.yaml", yaml.safe_dump(application).encode())
+    at.file_uploader(key="application_attachments").set_value([
+        ("security-sop.pdf", sop_pdf(tmp_path), "application/pdf"),
+        ("notes.txt", b"not referenced by the application", "text/plain"),
+    ])
+    assess(at)
+    panel = control_panel(at, "ACCT-001")
+    assert any("📎 evidence/security-sop.pdf" in c.value for c in panel.caption)
+    assert any(e.value.startswith("notes.txt: uploaded but not referenced") for e in at.error)
+    assert "Contoso Partners" in " ".join(c.value for c in at.caption)
+
+
+def test_history_reopens_an_earlier_assessment(app, store: AssessmentStore) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+    first = at.session_state.assessment_id
+    at.text_area(key="answer_ACCT-001").input(NOT_APPLICABLE)
+    assess(at)
+    assert at.session_state.assessment_id != first
+
+    at.selectbox(key="history_choice").select(first).run()
+    at.button(key="open_history").click().run()
+    assert at.session_state.assessment_id == first
+    assert "✅ met" in set(control_panel(at, "ACCT-001").dataframe[0].value["grader"])

@@ -1,0 +1,104 @@
+"""The real thing: `streamlit run app.py` on 127.0.0.1, driven by Debian's headless Chromium.
+
+Playwright drives /usr/bin/chromium (never `playwright install`: nothing is downloaded).
+`.ci/run` installs the `chromium` package; without it this test skips and says why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from grader.cli.webapp import APP_SCRIPT, streamlit_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+# The first assessment on a fresh server loads the embedding model and embeds the
+# calibration examples: generous, since CI machines vary.
+ASSESS_TIMEOUT_MS = 600_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served_app(grader_home: Path, tmp_path: Path) -> Iterator[str]:
+    """URL of the app served by `streamlit run` on a free port of 127.0.0.1."""
+    port = _free_port()
+    log_path = tmp_path / "streamlit.log"
+    command = streamlit_command(APP_SCRIPT, port=port, address="127.0.0.1") + [
+        "--server.fileWatcherType", "none",
+    ]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "GRADER_HOME": str(grader_home)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url}: {log_path.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: str, tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(served_app)
+            page.get_by_role("button", name="Load sample application").click()
+            expect(page.get_by_text("Sample application loaded")).to_be_visible(timeout=60_000)
+
+            page.get_by_role("button", name="Assess", exact=True).click()
+            clicked = time.monotonic()
+            expect(page.get_by_role("heading", name="Summary")).to_be_visible(timeout=ASSESS_TIMEOUT_MS)
+            seconds = time.monotonic() - clicked
+
+            expect(page.get_by_text("Controls passed")).to_be_visible()
+            expect(page.get_by_text("Assessed 11 controls in")).to_be_visible()  # the status closed
+            expect(page.get_by_text("DOC-001 · Architecture diagram", exact=False).first).to_be_visible()
+            expect(page.get_by_role("button", name="Markdown report")).to_be_visible()
+            time.sleep(1.0)  # let the chart finish drawing before the picture
+            shot = tmp_path / "app-summary.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+
+    assert shot.stat().st_size > 10_000
+    (tmp_path / "timing.txt").write_text(f"click-to-summary seconds: {seconds:.1f}\n")
+    print(f"\nsample application: {seconds:.1f} s from clicking Assess to the summary; screenshot {shot}")
