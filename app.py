@@ -32,6 +32,7 @@ from grader.models import Application, Assessment, ControlAssessment, Finding, I
 from grader.report.render import render
 from grader.webapp import export, intake, review
 from grader.webapp.flags import group_flags
+from grader.webapp.markdown import md_escape
 from grader.webapp.runs import JudgeChoice, RunCache, fingerprint
 from grader.webapp.store import AssessmentStore, Override, open_store
 
@@ -40,15 +41,13 @@ log = logging.getLogger("grader.app")
 MODE_PASTE = "Answer per control"
 MODE_FILE = "Upload an application file"
 VERDICT_BADGE = {"pass": ("PASS", "green"), "fail": ("FAIL", "red")}
-STATUS_TEXT = {"met": "✅ met", "partial": "🟡 partial", "not_met": "❌ not met"}
+STATUS_TEXT = {"met": "met", "partial": "partial", "not_met": "not met"}
+# Material icons ship with Streamlit, so they render even where no emoji font is installed.
+VERDICT_ICON = {"pass": ":material/check_circle:", "fail": ":material/cancel:"}
+ERROR_ICON = ":material/error:"
+FILE_ICON = ":material/attach_file:"
 CHART_COLOURS = {"met": "#2e7d32", "partial": "#f9a825", "not met": "#c62828"}
 CONTROL_ITEM = "Whole control"
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$"})
-
-
-def md_escape(text: str) -> str:
-    """Partner text shown as Markdown must not become links, headings or tables."""
-    return " ".join(text.split()).translate(_MD_SPECIAL)
 
 
 # --------------------------------------------------------------------------- per-server resources
@@ -116,9 +115,9 @@ def open_from_history() -> None:
 
 
 def sidebar_history(entries_store: AssessmentStore) -> None:
+    """Drawn last, so an assessment made in this run is already listed."""
     side = st.sidebar
     side.header("History")
-    side.text_input("Reviewer name", key="reviewer", help="Recorded with your overrides.")
     entries = entries_store.history()
     if not entries:
         side.caption("No assessments yet.")
@@ -152,7 +151,7 @@ def error_slot(key: str) -> st.delta_generator.DeltaGenerator:
 def show_input_errors(slot, messages: list[str]) -> None:
     with slot.container():
         for message in messages:
-            st.error(message, icon="⚠️")
+            st.error(message, icon=ERROR_ICON)
 
 
 def guide_notes(control: Control) -> None:
@@ -165,7 +164,7 @@ def paste_inputs(catalogue: Catalogue) -> dict[str, object]:
     """One tab per control: the answer text and its files. Returns the error slots."""
     st.text_input("Partner (optional)", key="partner")
     errors = st.session_state.get("input_errors", {})
-    tabs = st.tabs([("⚠️ " if errors.get(c.id) else "") + c.id for c in catalogue])
+    tabs = st.tabs([(":material/warning: " if errors.get(c.id) else "") + c.id for c in catalogue])
     slots: dict[str, object] = {}
     for tab, control in zip(tabs, catalogue):
         with tab:
@@ -279,7 +278,7 @@ def on_assess(choice: JudgeChoice, settings: Settings, slots: dict[str, object])
         show_input_errors(slots.get("application", st.empty()), [str(exc)])
         return
     except UserError as exc:  # settings (an LLM judge without a model ...) or the store
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=ERROR_ICON)
         return
     except Exception as exc:  # noqa: BLE001 - a bug must not show a traceback to a partner
         log.exception("assessment failed")
@@ -330,11 +329,10 @@ def summary(result: Assessment, overrides: list[Override]) -> None:
          "not met": sum(x.status == "not_met" for x in c.criteria)}
         for c in result.controls
     ]
-    st.bar_chart(pd.DataFrame(rows), x="control", y=list(CHART_COLOURS),
-                 color=list(CHART_COLOURS.values()), stack=True, height=260,
-                 x_label="control", y_label="criteria")
+    st.bar_chart(pd.DataFrame(rows), x="control", y=list(CHART_COLOURS), color=list(CHART_COLOURS.values()),
+                 stack=True, sort=False, horizontal=True, height=40 + 26 * len(rows), x_label="criteria", y_label="")
     for error in result.errors:
-        st.error(f"{error.file}: {error.message}", icon="⚠️")
+        st.error(f"{error.file}: {error.message}", icon=ERROR_ICON)
 
 
 def downloads(assessment_id: str, result: Assessment, overrides: list[Override]) -> None:
@@ -418,7 +416,7 @@ def quotes(result: ControlAssessment) -> None:
     for c in shown:
         for q in c.quotes:
             st.markdown(f"> {md_escape(q.text)}")
-            st.caption(f"{c.slug} · 📎 {q.source.label()}")
+            st.caption(f"{c.slug} · {FILE_ICON} {md_escape(q.source.label())}")
 
 
 def gaps(result: ControlAssessment) -> None:
@@ -441,7 +439,7 @@ def flag_list(findings: list[Finding], errors: list[IngestError]) -> None:
             show = {"fail": st.error, "warn": st.warning}.get(f.severity, st.info)
             show(f"{f.message}{where}")
     if errors:
-        st.markdown("**📄 Files that could not be read**")
+        st.markdown("**:material/broken_image: Files that could not be read**")
         for e in errors:
             st.error(f"{e.file}: {e.message}")
 
@@ -472,10 +470,10 @@ def control_panel(assessment_id: str, result: ControlAssessment, overrides: list
     reviewed_verdict = review.effective_verdict(result, overrides)
     touched = any(control == result.control for control, _ in current)
     text, colour = VERDICT_BADGE[result.verdict]
-    label = f"{'✅' if result.verdict == 'pass' else '❌'} {result.control} · {result.title} — grader: {text}"
+    label = f"{result.control} · {result.title} — grader: {text}"
     if touched:
         label += f" · reviewer: {VERDICT_BADGE[reviewed_verdict][0]}"
-    with st.expander(label):
+    with st.expander(label, icon=VERDICT_ICON[reviewed_verdict if touched else result.verdict]):
         badges = st.columns([1, 3])
         badges[0].badge(f"Grader: {text}", color=colour)
         if touched:
@@ -513,7 +511,7 @@ def results(assessment_id: str) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="SDP grader", page_icon="✅", layout="wide")
+    st.set_page_config(page_title="SDP grader", page_icon=":material/fact_check:", layout="wide")
     st.session_state.setdefault("input_mode", MODE_PASTE)
     try:
         settings = get_settings()
@@ -523,7 +521,7 @@ def main() -> None:
         st.error(f"The grader cannot start: {exc}")
         return
     choice, run_settings = sidebar_settings(settings)
-    sidebar_history(current_store)
+    st.sidebar.text_input("Reviewer name", key="reviewer", help="Recorded with your overrides.")
 
     st.title("AWS SDP / Competency technical validation: draft assessment")
     st.caption("Paste or upload the evidence for each control, get a draft assessment, and see what to fix. "
@@ -536,6 +534,7 @@ def main() -> None:
         on_assess(choice, run_settings, slots)
     if st.session_state.get("assessment_id"):
         results(st.session_state.assessment_id)
+    sidebar_history(current_store)
 
 
 main()

@@ -32,6 +32,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Aspect(_Model):
+    """One part of a criterion that must be evidenced on its own (CloudTrail: all regions AND a
+    dedicated protected bucket). Cues as for the criterion."""
+
+    name: str
+    cues: list[str] = Field(min_length=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _aspect_cues_compile(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+        return cues
+
+
 class Criterion(_Model):
     slug: str
     title: str
@@ -47,6 +65,8 @@ class Criterion(_Model):
     # "long-term access keys"). Negated ("we never share credentials") they support the
     # criterion; asserted ("the team shares one admin login") they defeat it.
     prohibitions: list[str] = Field(default_factory=list)
+    # Parts that must each be evidenced for `met`; one missing leaves the criterion `partial`.
+    aspects: list[Aspect] = Field(default_factory=list)
     requires_attachment: bool = False
     # Attachment kinds that count as this evidence (e.g. drawio/image for a diagram).
     attachment_kinds: list[str] = Field(default_factory=list)

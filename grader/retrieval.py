@@ -63,23 +63,25 @@ def chroma_vector_search(
     chunks: list[Chunk], chunk_vectors: np.ndarray, queries: list[np.ndarray]
 ) -> list[list[int]]:
     """Rank chunks for each query vector with a per-application Chroma collection."""
-    from grader.store import evidence_client
+    from grader.store import drop_collection, evidence_client, evidence_collection
 
     client = evidence_client()
     name = "evidence-" + hashlib.sha256("".join(c.id for c in chunks).encode()).hexdigest()[:24]
-    collection = client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
-    if collection.count() != len(chunks):
+    collection = evidence_collection(client, name)
+    try:
         collection.upsert(
             ids=[c.id for c in chunks],
             embeddings=[v.tolist() for v in chunk_vectors],
             documents=[c.text for c in chunks],
             metadatas=[{"file": c.source.file, "control": c.control} for c in chunks],
         )
-    index = {c.id: i for i, c in enumerate(chunks)}
-    result = collection.query(
-        query_embeddings=[q.tolist() for q in queries], n_results=len(chunks), include=[]
-    )
-    return [[index[cid] for cid in ids] for ids in result["ids"]]
+        index = {c.id: i for i, c in enumerate(chunks)}
+        result = collection.query(
+            query_embeddings=[q.tolist() for q in queries], n_results=len(chunks), include=[]
+        )
+        return [[index[cid] for cid in ids] for ids in result["ids"]]
+    finally:
+        drop_collection(client, name)  # working data: nothing piles up in the store
 
 
 def chunk_vectors_from_sentences(chunks: list[Chunk], evidence: ControlEvidence, embed: Embed) -> np.ndarray:

@@ -99,10 +99,21 @@ def _cached_client(chroma_url: str | None, chroma_dir: str) -> ClientAPI:
     return get_client(settings)
 
 
+@lru_cache(maxsize=1)
+def _ephemeral_client() -> ClientAPI:
+    return chromadb.EphemeralClient(settings=_chroma_settings())
+
+
 def evidence_client() -> ClientAPI:
-    """The process-wide client for the current settings (retrieval's per-application store)."""
+    """The client for per-application evidence collections.
+
+    Evidence is working data, not knowledge: embedded, it lives in memory for the process;
+    with a Chroma server configured it goes to the server (and retrieval drops it after use).
+    """
     settings = get_settings()
-    return _cached_client(settings.chroma_url, str(settings.chroma_dir))
+    if settings.chroma_url:
+        return _cached_client(settings.chroma_url, str(settings.chroma_dir))
+    return _ephemeral_client()
 
 
 def _collection(client: ClientAPI, name: str) -> Collection:

@@ -25,13 +25,22 @@ class Span:
     text: str
 
 
+# A short line with no closing punctuation, followed by a capitalised line, is a heading
+# (PDF and DOCX text loses heading markup): "When the root user may be used\nThe root ...".
+_HEADING_BREAK = re.compile(r"(?:^|(?<=\n))((?:[ \t]*\d{1,2}[.)][ \t]+)?[^\n.!?:;|]{3,60})\n(?=[ \t]*[A-Z])")
+
+
 def sentence_spans(text: str) -> list[Span]:
     """Split text into sentences, keeping their character spans in `text`."""
+    cuts = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
+    cuts += [(m.end(1), m.end()) for m in _HEADING_BREAK.finditer(text)]
     spans: list[Span] = []
     pos = 0
-    for match in _BOUNDARY.finditer(text):
-        _add(spans, text, pos, match.start())
-        pos = match.end()
+    for start, end in sorted(cuts):
+        if start < pos:
+            continue
+        _add(spans, text, pos, start)
+        pos = end
     _add(spans, text, pos, len(text))
     return spans
 

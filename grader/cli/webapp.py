@@ -21,6 +21,7 @@ def streamlit_command(script: Path, port: int | None = None, address: str | None
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",  # no "Deploy" button: this app runs where it is
     ]
     if port is not None:
         command += ["--server.port", str(port)]

@@ -17,8 +17,7 @@ _CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|e
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|"
-    r"aren't|wasn't|weren't|won't|haven't|hasn't|hadn't|lack(?:s|ing)?|absent|disabled|"
-    r"n't)\b|n't\b",
+    r"aren't|wasn't|weren't|won't|haven't|hasn't|hadn't|lack(?:s|ing)?|absent|disabled)\b|n't\b",
     re.I,
 )
 # "not only", "no later than", "no longer ... but" are not negations of the practice.
@@ -65,23 +64,82 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def classify(sentence: str, cue_span: tuple[int, int] | None = None) -> Modality:
+_WORD = re.compile(r"[A-Za-z0-9'’-]+")
+# Determiners negate the noun phrase that follows ("no MFA", "without a trail"), not the verb.
+_DETERMINER_NEGATION = {"no", "without", "none", "neither", "lack", "lacks", "lacking", "absent"}
+NOUN_SCOPE = 4  # words after "no"/"without" that it can negate
+VERB_SCOPE_BEFORE = 6  # "we have not yet enabled MFA"
+VERB_SCOPE_AFTER = 4  # "MFA is not enabled"
+
+
+def _negates(clause: str, start: int, end: int, own: frozenset[str] = frozenset()) -> bool:
+    """Does a negation in `clause` reach the cue at [start, end)?
+
+    `own` are negation words the cue pattern itself contains ("no wildcards"): inside the
+    cue those are its meaning; any other negation inside a long cue match still counts.
+    """
+    cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), clause)
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(cleaned)]
+    cue_first = next((i for i, w in enumerate(words) if w[1] > start), len(words))
+    cue_last = max((i for i, w in enumerate(words) if w[0] < end), default=cue_first)
+    for i, (w_start, w_end, word) in enumerate(words):
+        if not _NEGATION.fullmatch(word) and not word.endswith(("n't", "n’t")):
+            continue
+        if start <= w_start < end:
+            if word in own or i == cue_first:
+                continue  # part of the cue's own meaning
+            return True  # "Root is not restricted to ...": the cue's gap swallowed a "not"
+        if word in _DETERMINER_NEGATION:
+            if cue_first > i and cue_first - i <= NOUN_SCOPE:
+                return True
+        elif (i < cue_first and cue_first - i <= VERB_SCOPE_BEFORE) or (
+            i > cue_last and i - cue_last <= VERB_SCOPE_AFTER
+        ):
+            return True
+    return False
+
+
+def own_negations(pattern: str) -> frozenset[str]:
+    """Negation words written into a cue pattern itself."""
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z']+", pattern) if _NEGATION.fullmatch(w))
+
+
+def classify(
+    sentence: str, cue_span: tuple[int, int] | None = None, own: frozenset[str] = frozenset()
+) -> Modality:
     """Classify how `sentence` speaks about the practice matched at `cue_span`.
 
-    Negation counts only in the cue's clause and outside the cue itself (a cue may carry its
-    own negation, e.g. "no wildcards"). Planning and hedging anywhere in the sentence count.
+    Negation counts only in the cue's clause, near the cue, and outside the cue itself (a cue
+    may carry its own negation, e.g. "no wildcards"). Planning and hedging anywhere count.
     """
     if _PLANNED.search(sentence):
         return "planned"
-    start, end = cue_span or (0, len(sentence))
+    start, end = cue_span or (0, 0)
     lo, hi = clause_around(sentence, start, end)
-    clause = sentence[lo:start] + " " * (end - start) + sentence[end:hi]
-    clause = _NOT_NEGATION.sub(" ", clause)
-    if _NEGATION.search(clause):
+    if _negates(sentence[lo:hi], start - lo, end - lo, own):
         return "negated"
     if _HEDGED.search(sentence):
         return "hedged"
     return "asserted"
+
+
+# Words that forbid a practice: "shared logins ... are forbidden", "long-term keys are banned".
+_FORBIDDING = re.compile(
+    r"\b(?:not|no|never|nor|without|cannot|forbid\w*|prohibit\w*|disallow\w*|ban|banned|"
+    r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",
+    re.I,
+)
+
+
+def forbids(sentence: str, start: int) -> bool:
+    """Is the banned practice at `start` forbidden or denied in its part of the sentence?
+
+    Lists run over commas ("shared logins, shared passwords and shared keys are forbidden"),
+    so only semicolons and sentence ends bound the scope.
+    """
+    lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
+    hi = sentence.find(";", start)
+    return bool(_FORBIDDING.search(sentence[lo: hi if hi >= 0 else len(sentence)]))
 
 
 def is_negated(sentence: str) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.catalogue import Control, Criterion
-from grader.judges.modality import Modality, classify
+from grader.judges.modality import Modality, classify, forbids, own_negations
 from grader.judges.verdict import apply_findings, control_verdict, summarise
 from grader.models import (
     ControlAssessment,
@@ -88,8 +88,7 @@ _NARRATIVE = re.compile(
     r"|\b(?:last|in|since|during)\s+(?:year|month|quarter|spring|summer|autumn|fall|winter|january|february|"
     r"march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
     r"|\b(?:at|for|with)\s+(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
-    r"|(?i:\b(?:customer|client)\s+(?:example|implementation|engagement|project|case)\b|\bcase\s+stud(?:y|ies)\b"
-    r"|\b(?:this|that|the|one)\s+engagement\b)"
+    r"|(?i:\b(?:customer|client)\s+(?:example|implementation)\b|\bcase\s+stud(?:y|ies)\b)"
 )
 
 
@@ -146,22 +145,54 @@ class Reading:
 
 
 def _first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
+    found = _matching(patterns, text)
+    return found[1] if found else None
+
+
+_ASSERTIVENESS = {"asserted": 3, "hedged": 2, "negated": 1, "planned": 0}
+
+
+def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
+    """The sentence's reading for its most assertive cue match.
+
+    "When a customer has no identity provider we federate with Managed AD" negates the
+    provider, not the federation: one asserted mention of the practice is enough.
+    """
+    readings = [
+        classify(text, m.span(), own_negations(cue))
+        for cue in cues
+        for m in [re.search(cue, text, re.IGNORECASE)]
+        if m
+    ]
+    return max(readings, key=_ASSERTIVENESS.__getitem__) if readings else classify(text, None)
+
+
+def _matching(patterns: Sequence[str], text: str) -> tuple[str, tuple[int, int]] | None:
+    """The first pattern that matches, and where."""
     for pattern in patterns:
         m = re.search(pattern, text, re.IGNORECASE)
         if m:
-            return m.span()
+            return pattern, m.span()
     return None
 
 
 def read_sentence(sentence: Sentence, criterion: Criterion, sim: float, closest: bool = True) -> Reading:
-    cue_span = _first_match(criterion.cues, sentence.text)
+    cue = _matching(criterion.cues, sentence.text)
+    cue_span = cue[1] if cue else None
     ban_span = _first_match(criterion.prohibitions, sentence.text)
-    span = ban_span or cue_span
+    if ban_span:
+        # A banned practice is judged over its whole list ("shared logins, shared passwords
+        # and shared keys are forbidden"), including negation inside the ban's own words.
+        modality = classify(sentence.text, ban_span)
+        if modality in ("asserted", "negated"):
+            modality = "negated" if forbids(sentence.text, ban_span[0]) else "asserted"
+    else:
+        modality = _most_assertive(sentence.text, criterion.cues)
     return Reading(
         sentence=sentence,
         sim=sim,
         cue=cue_span is not None,
-        modality=classify(sentence.text, span),
+        modality=modality,
         prohibited=ban_span is not None,
         closest=closest,
     )
@@ -280,6 +311,13 @@ class OfflineJudge:
                 f"The evidence {how.get(r.modality, 'contradicts it')}: \"{_short(r)}\".",
             )
         if support:
+            missing = _missing_aspects(criterion, mine)
+            if missing:
+                return _verdict(
+                    criterion, "partial", support,
+                    f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
+                    + "; ".join(missing) + ".",
+                )
             return _verdict(
                 criterion, "met", support,
                 f"Addressed by \"{_short(support[0])}\".",
@@ -306,12 +344,16 @@ def _prototype_vectors(embed: Embed, control: Control, slug: str) -> np.ndarray:
     key = (id(embed), control.id, slug)
     if key not in _PROTOTYPES:
         criterion = control.criterion(slug)
+        others = [c for c in control.criteria if c.slug != slug]
         texts = [criterion.description, *criterion.acceptable_evidence]
         for example in control.good_examples:
             if slug in example.criteria or not example.criteria:
+                # Only sentences that speak to this criterion alone: a sentence about scaling
+                # AND failure would make the two criteria's prototypes indistinguishable.
                 texts.extend(
                     s.text for s in sentence_spans(example.text)
                     if _first_match(criterion.cues, s.text)
+                    and not any(_first_match(o.cues, s.text) for o in others)
                 )
         _PROTOTYPES[key] = np.asarray(embed(texts))
     return _PROTOTYPES[key]
@@ -495,6 +537,21 @@ def _customer_example_verdict(
                "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
     verdict = _verdict(criterion, status, [], why)
     return verdict.model_copy(update={"quotes": [quote]})
+
+
+def _missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[str]:
+    """Aspects of the criterion that no asserted sentence of the evidence establishes."""
+    missing = []
+    for aspect in criterion.aspects:
+        shown = False
+        for r in readings:
+            found = _matching(aspect.cues, r.sentence.text)
+            if found and classify(r.sentence.text, found[1], own_negations(found[0])) == "asserted":
+                shown = True
+                break
+        if not shown:
+            missing.append(aspect.name)
+    return missing
 
 
 def _is_template(doc: Document) -> bool:

@@ -6,6 +6,7 @@
     review.py   overrides beside the grader's verdicts: latest per item, effective labels
     export.py   reviewed controls -> labeled eval cases (shared/spec/eval-case.md), zipped
     flags.py    findings grouped under the headings a reviewer scans for (flags.yaml)
+    markdown.py partner text made inert before Streamlit renders it as Markdown
 
 app.py (repo root) is the thin Streamlit shell over these and the grader library.
 """

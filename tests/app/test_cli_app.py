@@ -28,6 +28,7 @@ def test_grader_app_runs_streamlit_headless_on_the_given_port(monkeypatch) -> No
     assert pairs == {
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
+        "--client.toolbarMode": "minimal",
         "--server.port": "8765",
         "--server.address": "127.0.0.1",
     }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grader.models import Application, ControlAnswer, Finding
 from grader.webapp.flags import group_flags
+from grader.webapp.markdown import md_escape
 from grader.webapp.runs import JudgeChoice, RunCache, fingerprint
 
 HASHES = {"ACCT-001": "abc"}
@@ -69,3 +72,19 @@ def test_flags_are_grouped_under_what_a_reviewer_scans_for() -> None:
         ("Warnings", ["tf.subnets-single-az"]),
         ("Facts the checks established", ["cfn.sg-public-web"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("partner_text", "shown"),
+    [
+        ("See [our wiki](http://evil.example)", r"See \[our wiki\](http://evil.example)"),
+        ("Cost is $5 to $10 per month", r"Cost is \$5 to \$10 per month"),
+        ("# Heading\n- item", r"\# Heading - item"),
+        ("- a list marker first", r"\- a list marker first"),
+        ("1. numbered", r"1\. numbered"),
+        ("<script>alert(1)</script> **bold** `code`", r"\<script\>alert(1)\</script\> \*\*bold\*\* \`code\`"),
+        ("security-sop.pdf, p. 2", "security-sop.pdf, p. 2"),
+    ],
+)
+def test_partner_text_is_inert_when_shown_as_markdown(partner_text: str, shown: str) -> None:
+    assert md_escape(partner_text) == shown
