@@ -225,6 +225,9 @@ class ControlAssessment(_Model):
 
 
 class Assessment(_Model):
+    # A saved report carries its computed totals (passed/failed); reading it back ignores them.
+    model_config = ConfigDict(extra="ignore")
+
     partner: str | None = None
     program: str | None = None
     source: str | None = None

@@ -6,14 +6,26 @@ Errors the user can fix are one line on stderr and exit code 2.
 
 from __future__ import annotations
 
-import sys
-
+import click
 import typer
+from typer.core import TyperGroup
 
 from grader import __version__
 from grader.errors import UserError
 
+class _Commands(TyperGroup):
+    """Turns a UserError raised by any command into one red line and exit code 2."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(code=2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="grader",
     help="First-pass reviewer for AWS Competency / SDP technical-validation evidence.",
     no_args_is_help=True,
@@ -52,8 +64,4 @@ from grader.cli import webapp as _webapp  # noqa: E402,F401
 
 
 def main() -> None:
-    try:
-        app()
-    except UserError as exc:
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-        sys.exit(2)
+    app()

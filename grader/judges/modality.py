@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Modality = Literal["asserted", "negated", "planned", "hedged"]
+Modality = Literal["asserted", "negated", "planned", "hedged", "qualified"]
 
 # Clause boundaries: negation in one clause does not reach the next.
 _CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless)\b", re.I)
@@ -38,16 +38,24 @@ _PLANNED = re.compile(
     re.I,
 )
 
+# Hedges withhold commitment to the practice itself: not evidence that it is in place.
 _HEDGED = re.compile(
     r"\b(?:might|could|where(?:ver)?\s+(?:possible|feasible|practical)|if\s+(?:possible|feasible|"
-    r"practical|needed|time\s+permits|the\s+customer\s+(?:wants|asks|requests))|when\s+(?:possible|"
-    r"feasible|practical)|as\s+(?:possible|feasible)|try\s+to|tries\s+to|trying\s+to|attempt(?:s)?\s+to|"
-    r"ideally|in\s+some\s+cases|some\s+(?:of\s+)?(?:our\s+)?(?:customers|engagements|projects)|"
-    r"sometimes|occasionally|best[-\s]effort|(?:are|is)\s+encouraged|optional(?:ly)?|"
+    r"practical|needed|time\s+permits|the\s+customer\s+(?:wants|asks|requests|agrees|supports))|when\s+(?:possible|"
+    r"feasible|practical)|as\s+(?:far\s+as\s+)?(?:possible|feasible|practical)|try\s+to|tries\s+to|trying\s+to|"
+    r"attempt(?:s)?\s+to|ideally|(?:are|is)\s+encouraged|optional(?:ly)?|"
     r"may\s+(?:or\s+may\s+not|be\s+(?:enabled|used|configured|set|applied|turned|sent|exported|"
-    r"defined|collected|reviewed|documented|in\s+place))|not\s+always|depend(?:s|ing)\s+on\s+the\s+"
-    r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|"
-    r"generally|in\s+most\s+cases|typically|usually|tend\s+to|we\s+believe|probably|likely)\b",
+    r"defined|collected|reviewed|documented|in\s+place|considered))|depend(?:s|ing)\s+on\s+the\s+"
+    r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|best[-\s]effort|"
+    r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request|consider\s+using)\b",
+    re.I,
+)
+# Qualifiers assert the practice but not everywhere: "mostly in KMS", "usually reviewed".
+_QUALIFIED = re.compile(
+    r"\b(?:mostly|largely|partly|partially|generally|typically|usually|normally|in\s+most\s+cases|"
+    r"most\s+of|some\s+(?:of\s+)?(?:our\s+|the\s+)?(?:customers|engagements|projects|teams|workloads|"
+    r"accounts|services)|sometimes|occasionally|not\s+always|tend\s+to|although\s+some|except\s+(?:for\s+)?some|"
+    r"a\s+few|in\s+some\s+cases|likely)\b",
     re.I,
 )
 
@@ -120,6 +128,8 @@ def classify(
         return "negated"
     if _HEDGED.search(sentence):
         return "hedged"
+    if _QUALIFIED.search(sentence):
+        return "qualified"
     return "asserted"
 
 

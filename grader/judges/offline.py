@@ -84,11 +84,14 @@ CONCRETE_MET = 3  # concrete items needed in the engagement's paragraph for `met
 _NARRATIVE = re.compile(
     r"\b(?:we|our\s+(?:team|consultants|engineers)|the\s+team|they)\s+(?:\w+\s+){0,2}?"
     r"(?:\w{3,}ed|built|set\s+up|ran|made|wrote|took|gave|chose|put|kept|sent|held|led|began|brought|"
-    r"found|got|paid|rolled\s+out|did)\b"
+    r"found|got|paid|rolled\s+out|did|sat|met|told|spoke|saw|went|ran|won|chose|drew|grew|knew|"
+    r"set\s+(?:up|out)|were|was)\b"
     r"|\b(?:last|in|since|during)\s+(?:year|month|quarter|spring|summer|autumn|fall|winter|january|february|"
     r"march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
-    r"|\b(?:at|for|with)\s+(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
+    r"|\b(?i:at|for|with)\s+(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
     r"|(?i:\b(?:customer|client)\s+(?:example|implementation)\b|\bcase\s+stud(?:y|ies)\b)"
+    r"|\b(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*['’]s\s+(?:[\w-]+\s+){0,3}?(?i:platform|accounts?|environment|"
+    r"workloads?|application|site|api|system|project|estate|portal|service)\b"
 )
 
 
@@ -135,12 +138,14 @@ class Reading:
     def contradicts(self) -> bool:
         if self.prohibited:
             return self.modality == "asserted"  # "the team shares one admin login"
-        return self.relevant and self.modality in ("negated", "planned")
+        return self.relevant and self.modality in ("negated", "planned", "hedged")
 
     @property
     def weak(self) -> bool:
         if self.prohibited:
             return False
+        if self.relevant and self.modality == "qualified":
+            return True
         return (self.cue and self.sim >= SIM_WEAK) and not self.supports and not self.contradicts
 
 
@@ -149,7 +154,7 @@ def _first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
     return found[1] if found else None
 
 
-_ASSERTIVENESS = {"asserted": 3, "hedged": 2, "negated": 1, "planned": 0}
+_ASSERTIVENESS = {"asserted": 4, "qualified": 3, "hedged": 2, "negated": 1, "planned": 0}
 
 
 def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
@@ -298,12 +303,16 @@ class OfflineJudge:
         if criterion.requires_attachment:
             return _attachment_verdict(criterion, control, readings, documents, support)
         if criterion.slug == "customer-example" and not (
-            against and (not support or against[0].score >= support[0].score)
+            against and against[0].modality != "hedged" and (not support or against[0].score >= support[0].score)
         ):
             return _customer_example_verdict(criterion, control, documents, excluded, support)
 
+        # A hedge only counts against a criterion nothing asserts; a denial or a plan counts
+        # against it whenever it is the strongest statement.
+        against = [r for r in against if r.modality != "hedged" or not support]
         if against and (not support or against[0].score >= support[0].score):
             how = {"negated": "denies it", "planned": "describes it as planned, not done",
+                   "hedged": "only hedges, without committing to the practice",
                    "asserted": "describes the forbidden practice"}
             r = against[0]
             return _verdict(
@@ -323,11 +332,10 @@ class OfflineJudge:
                 f"Addressed by \"{_short(support[0])}\".",
             )
         if weak:
-            hedge = weak[0].modality == "hedged"
+            qualified = weak[0].modality == "qualified"
             return _verdict(
                 criterion, "partial", weak,
-                ("The evidence only hedges (\"" + _short(weak[0]) + "\"): it does not commit "
-                 "to the practice.") if hedge else
+                ("In place only in part (\"" + _short(weak[0]) + "\").") if qualified else
                 f"Touched on (\"{_short(weak[0])}\") but not explained as the criterion requires.",
             )
         return _verdict(criterion, "not_met", [], "No evidence addresses this criterion.")
@@ -464,7 +472,10 @@ def best_engagement(
         start = opening[0] if opening else relevant[0][0]
         window = [(b, e) for b, e in kept if b >= start]
         items = frozenset(i for b, e in window for i in concrete_items(doc.text[b:e]))
-        found = Engagement(doc, start, window[-1][1], items, opening is not None)
+        # An answer that names several of its own resources is an engagement even when told
+        # in the present tense ("the register is its implementation for the repairs-api").
+        told = opening is not None or (doc.kind == "response" and len(items) > CONCRETE_MET)
+        found = Engagement(doc, start, window[-1][1], items, told)
         rank = (found.narrative, len(found.items), doc.kind == "response")
         if best is None or rank > best[0]:
             best = (rank, found)

@@ -18,7 +18,7 @@ VERDICT_MARK = {"pass": "PASS", "fail": "FAIL"}
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("grader.report", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -23,6 +23,7 @@ def cue(sentence: str, pattern: str) -> tuple[int, int]:
         ("We plan to enable CloudTrail in all regions next quarter.", r"cloudtrail", "planned"),
         ("CloudTrail will be enabled in every region by Q3.", r"cloudtrail", "planned"),
         ("MFA may be enabled on root where possible.", r"\bmfa\b", "hedged"),
+        ("Keys are mostly managed in KMS.", r"\bkms\b", "qualified"),
         ("We try to use IAM roles instead of keys.", r"iam roles", "hedged"),
         # A negation in another clause does not reach the cue.
         ("Root is not used for daily work, and MFA is enabled on it.", r"\bmfa\b", "asserted"),

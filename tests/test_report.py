@@ -1,0 +1,51 @@
+"""Reports: JSON is the model, Markdown and HTML put the summary first and cite sources."""
+
+from __future__ import annotations
+
+import json
+
+from grader.models import (
+    Assessment, ControlAssessment, CriterionVerdict, Finding, IngestError, Provenance, Quote,
+)
+from grader.report.render import render
+
+
+def assessment() -> Assessment:
+    quote = Quote(text="MFA is enabled on root <b>", source=Provenance(file="evidence/sop.pdf", page=3))
+    return Assessment(
+        partner="Northwind", program="Migration", judge="offline",
+        controls=[
+            ControlAssessment(control="ACCT-001", title="Secure account governance", verdict="fail",
+                              summary="1 of 2 criteria met.", criteria=[
+                                  CriterionVerdict(slug="root-mfa", status="met", quotes=[quote], rationale="ok"),
+                                  CriterionVerdict(slug="cloudtrail", status="not_met", rationale="absent",
+                                                   missing="all regions", fix="Enable an all-region trail."),
+                              ], flags=[Finding(control="ACCT-001", criterion="cloudtrail", severity="fail",
+                                                rule="cfn.cloudtrail-single-region", message="single region")]),
+            ControlAssessment(control="REL-001", title="IaC", verdict="pass", summary="All met."),
+        ],
+        errors=[IngestError(file="evidence/scan.png", message="image: a person must look")],
+    )
+
+
+def test_json_round_trips_the_model() -> None:
+    data = json.loads(render(assessment(), "json"))
+    assert Assessment.model_validate(data).controls[0].criteria[0].quotes[0].source.page == 3
+    assert data["passed"] == 1 and data["failed"] == 1
+
+
+def test_markdown_has_summary_first_then_quotes_with_file_and_page_gaps_and_fixes() -> None:
+    md = render(assessment(), "md")
+    assert md.index("## Summary") < md.index("## ACCT-001")
+    assert "evidence/sop.pdf, p. 3" in md
+    assert "Fix: Enable an all-region trail." in md
+    assert "cfn.cloudtrail-single-region" in md
+    assert "evidence/scan.png" in md
+
+
+def test_html_is_self_contained_escaped_and_printable() -> None:
+    html = render(assessment(), "html")
+    assert html.index("Summary") < html.index('id="ACCT-001"')
+    assert "MFA is enabled on root &lt;b&gt;" in html
+    assert "<script" not in html and "<link" not in html and "http" not in html.lower().split("<body>")[1]
+    assert "@media print" in html
