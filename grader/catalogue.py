@@ -32,6 +32,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _compiled(patterns: list[str]) -> list[str]:
+    """Validate that every pattern is a Python regular expression (knowledge files are data)."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+    return patterns
+
+
 class Aspect(_Model):
     """One part of a criterion that must be evidenced on its own (CloudTrail: all regions AND a
     dedicated protected bucket). Cues as for the criterion."""
@@ -39,15 +49,7 @@ class Aspect(_Model):
     name: str
     cues: list[str] = Field(min_length=1)
 
-    @field_validator("cues")
-    @classmethod
-    def _aspect_cues_compile(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
-        return cues
+    _cues_compile = field_validator("cues")(classmethod(lambda cls, v: _compiled(v)))
 
 
 class Criterion(_Model):
@@ -72,15 +74,7 @@ class Criterion(_Model):
     attachment_kinds: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
 
-    @field_validator("cues", "prohibitions")
-    @classmethod
-    def _cues_compile(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
-        return cues
+    _cues_compile = field_validator("cues", "prohibitions")(classmethod(lambda cls, v: _compiled(v)))
 
 
 class Example(_Model):
@@ -98,14 +92,7 @@ class UnacceptablePattern(_Model):
     criterion: str | None = None  # the slug it defeats; None = the whole control
     scope: Literal["response", "evidence"] = "evidence"  # response text only, or all evidence
 
-    @field_validator("pattern")
-    @classmethod
-    def _pattern_compiles(cls, pattern: str) -> str:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
-        return pattern
+    _pattern_compiles = field_validator("pattern")(classmethod(lambda cls, v: _compiled([v])[0]))
 
 
 class Resource(_Model):

@@ -85,9 +85,9 @@ def grade_evidence(
     if not evidence.answered:
         return not_answered(control, evidence.errors)
     findings = [*evidence.findings, *run_checks(control, evidence)]
-    retrieved = retrieve(
-        control, evidence, top_k=settings.evidence_top_k, examples_k=settings.examples_top_k
-    )
+    # Calibration examples go into the LLM prompt; the offline judge carries its own.
+    examples_k = settings.examples_top_k if getattr(judge, "needs_examples", False) else 0
+    retrieved = retrieve(control, evidence, top_k=settings.evidence_top_k, examples_k=examples_k)
     result = judge.judge(control, retrieved, findings)
     return result.model_copy(update={"seconds": round(time.perf_counter() - started, 4)})
 

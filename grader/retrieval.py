@@ -8,6 +8,7 @@ the catalogue (same content), so a first run works before `grader index`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Sequence
 
@@ -16,6 +17,8 @@ import numpy as np
 from grader.catalogue import Control, Criterion
 from grader.models import Chunk, ControlEvidence, RetrievedEvidence, ScoredChunk
 from grader.text import sentence_spans
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the head of each ranking
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9\-_.:/]*", re.IGNORECASE)
@@ -155,12 +158,22 @@ def retrieve(
 def closest_examples(
     control: Control, evidence: ControlEvidence, embed: Embed, k: int
 ) -> tuple[list[str], list[str]]:
-    """The k good and k unacceptable calibration examples nearest to the partner's answer."""
-    good = [e.text for e in control.good_examples]
-    bad = [e.text for e in control.unacceptable_examples]
+    """The k good and k unacceptable calibration examples nearest to the partner's answer.
+
+    From the Chroma knowledge index when `grader index` has built it, else straight from the
+    catalogue (the same texts), so grading never depends on the index having been built.
+    """
+    if k <= 0:
+        return [], []
     response = next((d.text for d in evidence.documents if d.kind == "response"), "")
     sentences = [s.text for s in sentence_spans(response)]
-    if not sentences or k <= 0:
+    if sentences:
+        from_index = _examples_from_index(control.id, response, k)
+        if from_index is not None:
+            return from_index
+    good = [e.text for e in control.good_examples]
+    bad = [e.text for e in control.unacceptable_examples]
+    if not sentences:
         return good[:k], bad[:k]
     # The answer's direction: mean of its sentence vectors (already embedded for the judge).
     query = embed(sentences).mean(axis=0)
@@ -172,3 +185,23 @@ def closest_examples(
         return [texts[i] for i in np.argsort(-sims)[:k]]
 
     return nearest(good), nearest(bad)
+
+
+def _examples_from_index(control_id: str, text: str, k: int) -> tuple[list[str], list[str]] | None:
+    """Examples from the knowledge index, or None when there is no usable index."""
+    from grader.config import get_settings
+
+    settings = get_settings()
+    if not settings.chroma_url and not settings.chroma_dir.exists():
+        return None  # never indexed on this machine: do not create an empty store as a side effect
+    from grader.knowledge_index import query_examples
+    from grader.store import evidence_client, get_client
+
+    try:
+        client = evidence_client() if settings.chroma_url else get_client(settings)
+        good = query_examples(client, control_id, text[:2000], "pass", k)
+        bad = query_examples(client, control_id, text[:2000], "fail", k)
+    except Exception as exc:  # an unusable index must not stop grading: fall back, say why
+        log.warning("knowledge index not usable (%s); using the catalogue's examples", exc)
+        return None
+    return (good, bad) if good or bad else None

@@ -27,13 +27,25 @@ class Span:
 
 # A short line with no closing punctuation, followed by a capitalised line, is a heading
 # (PDF and DOCX text loses heading markup): "When the root user may be used\nThe root ...".
-_HEADING_BREAK = re.compile(r"(?:^|(?<=\n))((?:[ \t]*\d{1,2}[.)][ \t]+)?[^\n.!?:;|]{3,60})\n(?=[ \t]*[A-Z])")
+_HEADING_BREAK = re.compile(r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)][ \t]+)?([^\n.!?:;|]{3,60})\n(?=[ \t]*[A-Z])")
+
+
+# A wrapped line ending in one of these continues on the next line; a heading does not.
+_CONTINUES = {
+    "the", "a", "an", "to", "of", "and", "or", "with", "for", "in", "on", "at", "by", "from",
+    "is", "are", "was", "were", "be", "our", "their", "its", "that", "which", "as", "into", "via",
+}
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return bool(words) and line.lstrip()[:1].isupper() and words[-1].lower() not in _CONTINUES
 
 
 def sentence_spans(text: str) -> list[Span]:
     """Split text into sentences, keeping their character spans in `text`."""
     cuts = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
-    cuts += [(m.end(1), m.end()) for m in _HEADING_BREAK.finditer(text)]
+    cuts += [(m.end(1), m.end()) for m in _HEADING_BREAK.finditer(text) if _is_heading(m.group(1))]
     spans: list[Span] = []
     pos = 0
     for start, end in sorted(cuts):

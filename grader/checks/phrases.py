@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from grader.catalogue import Control, UnacceptablePattern
 from grader.checks.rules import ChecksDataError, load_yaml
 from grader.models import Document, Finding
-from grader.checks.sentences import sentences
+from grader.text import sentence_spans as sentences
 from grader.text import Span
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")

@@ -159,6 +159,7 @@ class _CallCounter:
 class LLMJudge:
     name = "llm"
     concurrent = True  # the engine grades controls in parallel, bounded by settings.concurrency
+    needs_examples = True  # retrieval adds the closest calibration examples to the prompt
 
     def __init__(self, chat_model: Any, model: str, settings: Settings, counter: _CallCounter | None = None):
         from grader.judges.providers import structured_method

@@ -1,8 +1,8 @@
-"""Sentence splitting for the phrase checks: hard-wrapped prose stays whole."""
+"""Sentence spans of wrapped prose, bullets, tables and headings (grader.text)."""
 
 from __future__ import annotations
 
-from grader.checks.sentences import sentences
+from grader.text import sentence_spans as sentences
 
 
 def texts(text: str) -> list[str]:
@@ -28,3 +28,20 @@ def test_spans_index_the_original_text() -> None:
     text = "  First line\n  continues here.  Second one."
     for span in sentences(text):
         assert text[span.start:span.end] == span.text
+
+
+def test_a_pdf_heading_is_its_own_sentence_but_a_wrapped_line_is_not() -> None:
+    text = ("1. When the root user may be used\nThe root user is never used for daily work.\n"
+            "Contacts were set to the\nIT manager's distribution list.")
+    assert texts(text) == ["When the root user may be used",
+                           "The root user is never used for daily work.",
+                           "Contacts were set to the IT manager's distribution list."]
+
+
+def test_find_normalised_locates_a_quote_across_line_breaks() -> None:
+    from grader.text import find_normalised
+
+    haystack = "Root user MFA is enforced with a\nhardware   token."
+    start, end = find_normalised("MFA is enforced with a hardware token.", haystack)
+    assert haystack[start:end] == "MFA is enforced with a\nhardware   token."
+    assert find_normalised("MFA is disabled", haystack) is None
