@@ -40,6 +40,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 SIM_WITH_CUE = 0.30  # a cue-matching sentence must also be at least this close to the criterion
 SIM_ALONE = 0.55  # a sentence with no cue must be this close to count (paraphrases)
 SIM_WEAK = 0.20  # a cue with less similarity than SIM_WITH_CUE is weak evidence -> partial
+SIM_UNACCEPTABLE = 0.75  # this close to one of the guide's unacceptable answers: generic
 CUE_BONUS = 0.10
 MAX_QUOTES = 2
 
@@ -117,6 +118,12 @@ class Reading:
     modality: Modality
     prohibited: bool  # names the forbidden practice (see Criterion.prohibitions)
     closest: bool = True  # no other criterion of the control is semantically closer
+    unacceptable_sim: float = 0.0  # closeness to the guide's unacceptable examples for the control
+
+    @property
+    def generic(self) -> bool:
+        """Reads like one of the guide's unacceptable answers more than like the criterion."""
+        return self.unacceptable_sim >= SIM_UNACCEPTABLE and self.unacceptable_sim > self.sim
 
     @property
     def score(self) -> float:
@@ -132,12 +139,14 @@ class Reading:
     def supports(self) -> bool:
         if self.prohibited:
             return self.modality == "negated"  # "we never share credentials"
-        return self.relevant and self.modality == "asserted"
+        return self.relevant and self.modality == "asserted" and not self.generic
 
     @property
     def contradicts(self) -> bool:
         if self.prohibited:
             return self.modality == "asserted"  # "the team shares one admin login"
+        if self.relevant and self.modality == "asserted" and self.generic:
+            return True
         return self.relevant and self.modality in ("negated", "planned", "hedged")
 
     @property
@@ -157,19 +166,25 @@ def _first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
 _ASSERTIVENESS = {"asserted": 4, "qualified": 3, "hedged": 2, "negated": 1, "planned": 0}
 
 
-def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
-    """The sentence's reading for its most assertive cue match.
+_CONDITIONAL_OPENING = re.compile(r"^\W*(?:when|if|where|whenever|unless|in\s+case|should|for\s+\w+\s+(?:with|without))\b", re.I)
 
-    "When a customer has no identity provider we federate with Managed AD" negates the
-    provider, not the federation: one asserted mention of the practice is enough.
+
+def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
+    """How the sentence speaks of the practice: the reading at its first cue match.
+
+    Except after a conditional opening: "When a customer has no identity provider we federate
+    with Managed AD" negates the provider, not the federation, so there the most assertive
+    cue match counts.
     """
-    readings = [
-        classify(text, m.span(), own_negations(cue))
-        for cue in cues
-        for m in [re.search(cue, text, re.IGNORECASE)]
-        if m
-    ]
-    return max(readings, key=_ASSERTIVENESS.__getitem__) if readings else classify(text, None)
+    matches = sorted(
+        (m.start(), m.span(), cue) for cue in cues for m in [re.search(cue, text, re.IGNORECASE)] if m
+    )
+    if not matches:
+        return classify(text, None)
+    readings = [classify(text, span, own_negations(cue)) for _, span, cue in matches]
+    if _CONDITIONAL_OPENING.search(text):
+        return max(readings, key=_ASSERTIVENESS.__getitem__)
+    return readings[0]
 
 
 def _matching(patterns: Sequence[str], text: str) -> tuple[str, tuple[int, int]] | None:
@@ -181,7 +196,9 @@ def _matching(patterns: Sequence[str], text: str) -> tuple[str, tuple[int, int]]
     return None
 
 
-def read_sentence(sentence: Sentence, criterion: Criterion, sim: float, closest: bool = True) -> Reading:
+def read_sentence(
+    sentence: Sentence, criterion: Criterion, sim: float, closest: bool = True, unacceptable_sim: float = 0.0
+) -> Reading:
     cue = _matching(criterion.cues, sentence.text)
     cue_span = cue[1] if cue else None
     ban_span = _first_match(criterion.prohibitions, sentence.text)
@@ -200,6 +217,7 @@ def read_sentence(sentence: Sentence, criterion: Criterion, sim: float, closest:
         modality=modality,
         prohibited=ban_span is not None,
         closest=closest,
+        unacceptable_sim=unacceptable_sim,
     )
 
 
@@ -231,8 +249,9 @@ class OfflineJudge:
         vectors = self._sentence_vectors(sentences)
         sims = self._similarities(control, vectors)
         best = np.max(np.stack(list(sims.values())), axis=0) if sims else np.zeros(0)
+        bad = self._unacceptable_similarity(control, vectors)
         readings = {
-            c.slug: self._read(c, sentences, sims[c.slug], best, evidence) for c in control.criteria
+            c.slug: self._read(c, sentences, sims[c.slug], best, bad, evidence) for c in control.criteria
         }
         verdicts = [
             self._criterion_verdict(c, control, readings, documents, excluded) for c in control.criteria
@@ -268,12 +287,18 @@ class OfflineJudge:
             for c in control.criteria
         }
 
+    def _unacceptable_similarity(self, control: Control, vectors: np.ndarray) -> np.ndarray:
+        if len(vectors) == 0:
+            return np.zeros(0)
+        return (vectors @ _unacceptable_vectors(self.embed, control).T).max(axis=1)
+
     def _read(
         self,
         criterion: Criterion,
         sentences: list[Sentence],
         sims: np.ndarray,
         best: np.ndarray,
+        bad: np.ndarray,
         evidence: RetrievedEvidence,
     ) -> list[Reading]:
         allowed = _retrieved_spans(evidence, criterion.slug)
@@ -282,7 +307,7 @@ class OfflineJudge:
             if allowed is not None and not _overlaps(sentence, allowed):
                 continue
             closest = bool(sims[i] >= best[i] - 1e-6)
-            readings.append(read_sentence(sentence, criterion, float(sims[i]), closest))
+            readings.append(read_sentence(sentence, criterion, float(sims[i]), closest, float(bad[i])))
         return readings
 
     # ------------------------------------------------------------------ deciding
@@ -315,6 +340,11 @@ class OfflineJudge:
                    "hedged": "only hedges, without committing to the practice",
                    "asserted": "describes the forbidden practice"}
             r = against[0]
+            if r.generic and not r.prohibited:
+                return _verdict(
+                    criterion, "not_met", against,
+                    f"A generic statement like the guide's unacceptable answers: \"{_short(r)}\".",
+                )
             return _verdict(
                 criterion, "not_met", against,
                 f"The evidence {how.get(r.modality, 'contradicts it')}: \"{_short(r)}\".",
@@ -364,6 +394,15 @@ def _prototype_vectors(embed: Embed, control: Control, slug: str) -> np.ndarray:
                     and not any(_first_match(o.cues, s.text) for o in others)
                 )
         _PROTOTYPES[key] = np.asarray(embed(texts))
+    return _PROTOTYPES[key]
+
+
+def _unacceptable_vectors(embed: Embed, control: Control) -> np.ndarray:
+    """Embeddings of the sentences of the guide's unacceptable answers for this control."""
+    key = (id(embed), control.id, "<unacceptable>")
+    if key not in _PROTOTYPES:
+        texts = [s.text for e in control.unacceptable_examples for s in sentence_spans(e.text)]
+        _PROTOTYPES[key] = np.asarray(embed(texts or ["-"]))
     return _PROTOTYPES[key]
 
 
