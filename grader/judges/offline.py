@@ -254,7 +254,8 @@ class OfflineJudge:
             c.slug: self._read(c, sentences, sims[c.slug], best, bad, evidence) for c in control.criteria
         }
         verdicts = [
-            self._criterion_verdict(c, control, readings, documents, excluded) for c in control.criteria
+            self._criterion_verdict(c, control, readings, documents, excluded, findings)
+            for c in control.criteria
         ]
         verdicts = apply_findings(verdicts, findings)
         verdict = control_verdict(verdicts, findings, answered=evidence.evidence.answered)
@@ -319,9 +320,15 @@ class OfflineJudge:
         readings: dict[str, list[Reading]],
         documents: list[Document],
         excluded: dict[str, list[tuple[int, int]]],
+        findings: list[Finding],
     ) -> CriterionVerdict:
         mine = readings[criterion.slug]
-        support = sorted((r for r in mine if r.supports), key=lambda r: -r.score)
+        # A document a check warns about for this criterion (a single-AZ diagram) cannot
+        # vouch for it with its own labels; an explanation must come from elsewhere.
+        doubted = {f.source.file for f in findings
+                   if f.severity == "warn" and f.criterion == criterion.slug and f.source}
+        support = sorted((r for r in mine if r.supports and r.sentence.doc.path not in doubted),
+                         key=lambda r: -r.score)
         against = sorted((r for r in mine if r.contradicts), key=lambda r: -r.score)
         weak = sorted((r for r in mine if r.weak), key=lambda r: -r.score)
 

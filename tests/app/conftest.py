@@ -17,6 +17,12 @@ APP = REPO_ROOT / "app.py"
 RUN_TIMEOUT_S = 600
 
 
+@pytest.fixture(autouse=True)
+def local_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app test uses the SQLite store under its own GRADER_HOME, never a shared one."""
+    monkeypatch.delenv("GRADER_DB_URL", raising=False)
+
+
 @pytest.fixture
 def app(grader_home: Path) -> Callable[[], AppTest]:
     """Start the app in process, against a fresh store under a temporary GRADER_HOME."""
