@@ -67,6 +67,8 @@ class Criterion(_Model):
     # "long-term access keys"). Negated ("we never share credentials") they support the
     # criterion; asserted ("the team shares one admin login") they defeat it.
     prohibitions: list[str] = Field(default_factory=list)
+    # Links that stand for the attachment (a shared AWS Pricing Calculator estimate).
+    accepted_links: list[str] = Field(default_factory=list)
     # Parts that must each be evidenced for `met`; one missing leaves the criterion `partial`.
     aspects: list[Aspect] = Field(default_factory=list)
     requires_attachment: bool = False
@@ -74,7 +76,9 @@ class Criterion(_Model):
     attachment_kinds: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
 
-    _cues_compile = field_validator("cues", "prohibitions")(classmethod(lambda cls, v: _compiled(v)))
+    _cues_compile = field_validator("cues", "prohibitions", "accepted_links")(
+        classmethod(lambda cls, v: _compiled(v))
+    )
 
 
 class Example(_Model):

@@ -542,6 +542,13 @@ def _attachment_verdict(
     if in_attachment:
         return _verdict(criterion, "met", in_attachment,
                         f"Supplied as an attachment: {in_attachment[0].sentence.doc.path}.")
+    for doc in documents:
+        for pattern in criterion.accepted_links:
+            m = re.search(pattern, doc.text, re.IGNORECASE)
+            if m:
+                quote = Quote(text=m.group(0), source=doc.provenance(*m.span()))
+                return CriterionVerdict(slug=criterion.slug, status="met", quotes=[quote],
+                                        rationale=f"Supplied as a link: {m.group(0)}.")
     structural = [d for d in attached if d.kind in STRUCTURAL_KINDS or _is_template(d)]
     if structural:
         doc = structural[0]

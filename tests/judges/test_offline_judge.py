@@ -170,3 +170,12 @@ def test_every_met_criterion_carries_a_quote_that_occurs_in_its_source(tmp_path:
             assert source[quote.source.start:quote.source.end] == quote.text
         if verdict.status == "met" and verdict.slug not in ("sop",):
             assert verdict.quotes, verdict.slug
+
+
+def test_a_pricing_calculator_link_is_a_cost_artifact(tmp_path: Path, judge: OfflineJudge) -> None:
+    with_link = grade(tmp_path, judge, "COST-001",
+                      "Our estimate is shared at https://calculator.aws/#/estimate?id=5d2e8f1a7c3b9e4d6a0f.")
+    assert status(with_link, "cost-artifact") == "met"
+    assert with_link.criterion("cost-artifact").quotes[0].text.startswith("https://calculator.aws/")
+    without = grade(tmp_path, judge, "COST-001", "We prepared a detailed cost estimate for the customer.")
+    assert status(without, "cost-artifact") == "not_met"
