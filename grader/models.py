@@ -76,6 +76,12 @@ class Document(_Model):
     data: dict | list | None = None
     needs_human_review: bool = False  # images, scanned PDFs: nothing to read, a person must look
 
+    def sentences(self) -> list:
+        """The document's sentences (grader.text.Span), never crossing a segment boundary."""
+        from grader.text import segmented_sentence_spans
+
+        return segmented_sentence_spans(self.text, [(s.start, s.end) for s in self.segments])
+
     def provenance(self, start: int, end: int) -> Provenance:
         """Provenance for the span [start, end) of this document's text."""
         seg = next((s for s in self.segments if s.start <= start < s.end), None)

@@ -94,7 +94,7 @@ def chunk_vectors_from_sentences(chunks: list[Chunk], evidence: ControlEvidence,
     embedded once (MiniLM's cost grows with tokens: a chunk embedded whole would be paid
     twice). Sentences also stay well inside the model's 256-token window.
     """
-    sentences_by_doc = {d.path: sentence_spans(d.text) for d in evidence.documents}
+    sentences_by_doc = {d.path: d.sentences() for d in evidence.documents}
     members: list[list[str]] = []
     for chunk in chunks:
         spans = sentences_by_doc.get(chunk.source.file, [])

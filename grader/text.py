@@ -82,3 +82,20 @@ def find_normalised(needle: str, haystack: str) -> tuple[int, int] | None:
     pattern = r"\s+".join(re.escape(w) for w in words)
     match = re.search(pattern, haystack) or re.search(pattern, haystack, re.IGNORECASE)
     return (match.start(), match.end()) if match else None
+
+
+def segmented_sentence_spans(text: str, bounds: list[tuple[int, int]]) -> list[Span]:
+    """Sentences that never cross a segment boundary (a spreadsheet row, a PDF page)."""
+    if not bounds:
+        return sentence_spans(text)
+    spans: list[Span] = []
+    pos = 0
+    for start, end in sorted(bounds):
+        if start > pos:  # text between segments (rare) is split on its own
+            spans += [Span(s.start + pos, s.end + pos, s.text) for s in sentence_spans(text[pos:start])]
+        start = max(start, pos)
+        spans += [Span(s.start + start, s.end + start, s.text) for s in sentence_spans(text[start:end])]
+        pos = max(pos, end)
+    if pos < len(text):
+        spans += [Span(s.start + pos, s.end + pos, s.text) for s in sentence_spans(text[pos:])]
+    return spans

@@ -23,6 +23,7 @@ import numpy as np
 from grader.catalogue import Control, Criterion
 from grader.judges.modality import Modality, classify, forbids, own_negations
 from grader.judges.verdict import apply_findings, control_verdict, summarise
+from grader.judges.quotes import MAX_QUOTE_CHARS
 from grader.models import (
     ControlAssessment,
     CriterionStatus,
@@ -426,7 +427,7 @@ def _candidate_sentences(
         spans = wanted.get(doc.path)
         if not spans:
             continue
-        for s in sentence_spans(doc.text):
+        for s in doc.sentences():
             if not any(s.start < e and s.end > b for b, e in spans):
                 continue
             if any(s.start < e and s.end > b for b, e in excluded.get(doc.path, [])):
@@ -589,7 +590,11 @@ def _customer_example_verdict(
     found = best_engagement(control, documents, excluded)
     if found is None or (not found.narrative and not support):
         return _verdict(criterion, "not_met", [], "No specific customer engagement is described.")
-    quote = Quote(text=found.text.strip()[:600], source=found.doc.provenance(found.start, found.start + len(found.text.strip()[:600])))
+    lead = len(found.text) - len(found.text.lstrip())
+    start = found.start + lead
+    end = min(found.end, start + MAX_QUOTE_CHARS)
+    quote = Quote(text=found.doc.text[start:end].rstrip(), source=found.doc.provenance(start, end))
+    quote = quote.model_copy(update={"source": found.doc.provenance(start, start + len(quote.text))})
     named = ", ".join(sorted(found.items)[:6])
     if not found.narrative:
         status, why = "partial", "Practices are described as procedure, not as one specific customer engagement."
@@ -630,7 +635,8 @@ def _short(reading: Reading, limit: int = 160) -> str:
 
 def _quote(reading: Reading) -> Quote:
     s = reading.sentence
-    return Quote(text=s.text, source=s.doc.provenance(s.start, s.end))
+    end = min(s.end, s.start + MAX_QUOTE_CHARS)  # a quote is for reading: a prefix of a long one
+    return Quote(text=s.doc.text[s.start:end], source=s.doc.provenance(s.start, end))
 
 
 def _verdict(
