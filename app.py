@@ -151,7 +151,7 @@ def error_slot(key: str) -> st.delta_generator.DeltaGenerator:
 def show_input_errors(slot, messages: list[str]) -> None:
     with slot.container():
         for message in messages:
-            st.error(message, icon=ERROR_ICON)
+            st.error(md_escape(message), icon=ERROR_ICON)
 
 
 def guide_notes(control: Control) -> None:
@@ -182,7 +182,8 @@ def paste_inputs(catalogue: Catalogue) -> dict[str, object]:
 
 def file_inputs() -> dict[str, object]:
     if st.session_state.get("sample"):
-        st.info(f"Sample application loaded: `{intake.SAMPLE_APPLICATION.relative_to(intake.SAMPLE_APPLICATION.parents[2])}`")
+        shown = intake.SAMPLE_APPLICATION.relative_to(intake.SAMPLE_APPLICATION.parents[2])
+        st.info(f"Sample application loaded: `{shown}`")
         st.button("Use my own application file instead", key="clear_sample", on_click=clear_sample_clicked)
     else:
         st.file_uploader("Application file (.yaml, .yml, .json or the self-assessment .xlsx)",
@@ -304,7 +305,7 @@ def summary(result: Assessment, overrides: list[Override]) -> None:
     total = len(result.controls)
     criteria = [c for control in result.controls for c in control.criteria]
     met = sum(c.status == "met" for c in criteria)
-    flags = sum(len(c.flags) for c in result.controls if c.flags)
+    flags = sum(len(c.flags) for c in result.controls)
     problems = len(result.errors) + sum(len(c.errors) for c in result.controls)
     reviewed = review.reviewed_controls(result, overrides)
     cols = st.columns(4)
@@ -312,7 +313,7 @@ def summary(result: Assessment, overrides: list[Override]) -> None:
     cols[1].metric("Criteria met", f"{met} / {len(criteria)}")
     cols[2].metric("Input problems", problems)
     cols[3].metric("Reviewed controls", f"{len(reviewed)} / {total}")
-    who = " · ".join(x for x in (result.partner, result.program, result.source) if x)
+    who = " · ".join(md_escape(x) for x in (result.partner, result.program, result.source) if x)
     st.caption(
         (f"{who} · " if who else "")
         + f"judge {result.judge}{f' ({result.model})' if result.model else ''} · graded in {result.seconds:.1f} s"
@@ -332,36 +333,38 @@ def summary(result: Assessment, overrides: list[Override]) -> None:
     st.bar_chart(pd.DataFrame(rows), x="control", y=list(CHART_COLOURS), color=list(CHART_COLOURS.values()),
                  stack=True, sort=False, horizontal=True, height=40 + 26 * len(rows), x_label="criteria", y_label="")
     for error in result.errors:
-        st.error(f"{error.file}: {error.message}", icon=ERROR_ICON)
+        st.error(md_escape(f"{error.file}: {error.message}"), icon=ERROR_ICON)
 
 
 def downloads(assessment_id: str, result: Assessment, overrides: list[Override]) -> None:
+    """Report and export downloads; each file is built only when its button is clicked."""
     stem = f"assessment-{assessment_id[:8]}"
-    cols = st.columns(5)
-    cols[0].download_button("Markdown report", render(result, "md"), f"{stem}.md", "text/markdown",
-                            key="download_md", on_click="ignore")
-    cols[1].download_button("HTML report", render(result, "html"), f"{stem}.html", "text/html",
-                            key="download_html", on_click="ignore")
-    cols[2].download_button("JSON report", render(result, "json"), f"{stem}.json", "application/json",
-                            key="download_json", on_click="ignore")
-    cols[3].download_button(
-        "Reviewer overrides (JSON)",
-        "[" + ",\n".join(o.model_dump_json() for o in overrides) + "]",
-        f"{stem}-overrides.json", "application/json", key="download_overrides", on_click="ignore",
-    )
-    reviewed = review.reviewed_controls(result, overrides)
-    if not reviewed:
-        cols[4].caption("Override or confirm a verdict to export that control as an eval case.")
-        return
-    data, exported = export.export_zip(assessment_id, result, store().inputs(assessment_id), overrides)
-    cols[4].download_button(
-        f"Eval cases ({len(exported.cases)} reviewed)", data, f"{stem}-eval-cases.zip", "application/zip",
-        key="download_cases", on_click="ignore",
-        help="Labeled cases in the eval-case format: unpack under eval/cases/ and run `grader eval`.",
-    )
-    for control, why in exported.skipped.items():
+    ready, skipped = export.exportable(result, overrides)
+    current_store = store()
+    with st.container(horizontal=True):
+        for label, fmt, mime in (
+            ("Markdown report", "md", "text/markdown"),
+            ("HTML report", "html", "text/html"),
+            ("JSON report", "json", "application/json"),
+        ):
+            st.download_button(label, lambda fmt=fmt: render(result, fmt), f"{stem}.{fmt}", mime,
+                               key=f"download_{fmt}", on_click="ignore")
+        st.download_button(
+            "Overrides (JSON)", lambda: "[" + ",\n".join(o.model_dump_json() for o in overrides) + "]",
+            f"{stem}-overrides.json", "application/json", key="download_overrides", on_click="ignore",
+        )
+        if ready:
+            st.download_button(
+                f"Eval cases ({len(ready)} reviewed)",
+                lambda: export.export_zip(assessment_id, result, current_store.inputs(assessment_id), overrides)[0],
+                f"{stem}-eval-cases.zip", "application/zip", key="download_cases", on_click="ignore",
+                help="Labeled cases in the eval-case format: unpack under eval/cases/ and run `grader eval`.",
+            )
+    if not ready:
+        st.caption("Override or confirm a verdict to export that control as a labeled eval case.")
+    for control, why in skipped.items():
         st.caption(f"{control} not exported: {why}")
-    leaked = [c for c in reviewed if any(f.rule.startswith("secret.") for f in result.control(c).flags)]
+    leaked = [c for c in ready if any(f.rule.startswith("secret.") for f in result.control(c).flags)]
     if leaked:
         st.warning("The exported files of " + ", ".join(leaked) + " contain credentials the grader found "
                    "(redacted in reports, not in the original files): remove them before sharing the cases.")
@@ -437,32 +440,33 @@ def flag_list(findings: list[Finding], errors: list[IngestError]) -> None:
         for f in members:
             where = f" ({f.source.label()})" if f.source else ""
             show = {"fail": st.error, "warn": st.warning}.get(f.severity, st.info)
-            show(f"{f.message}{where}")
+            show(md_escape(f"{f.message}{where}"))  # messages quote the partner's text
     if errors:
         st.markdown("**:material/broken_image: Files that could not be read**")
         for e in errors:
-            st.error(f"{e.file}: {e.message}")
+            st.error(md_escape(f"{e.file}: {e.message}"))
 
 
 def review_controls(assessment_id: str, result: ControlAssessment, overrides: list[Override]) -> None:
     st.markdown("**Review**")
     cid = result.control
-    cols = st.columns([2, 2, 4, 1.4, 1.6], vertical_alignment="bottom")
+    cols = st.columns([2, 2, 5], vertical_alignment="bottom")
     item = cols[0].selectbox("Item", [CONTROL_ITEM, *(c.slug for c in result.criteria)], key=f"ov_item_{cid}")
     verdicts = ["pass", "fail"] if item == CONTROL_ITEM else ["met", "partial", "not_met"]
     cols[1].selectbox("Reviewer's verdict", verdicts, key=f"ov_verdict_{cid}",
                       format_func=lambda v: STATUS_TEXT.get(v, v.upper()))
     cols[2].text_input("Comment", key=f"ov_comment_{cid}", placeholder="Why the grader is wrong (or right)")
-    cols[3].button("Save override", key=f"ov_save_{cid}", on_click=save_override, args=(assessment_id, result))
-    cols[4].button("Confirm grader's verdict", key=f"ov_confirm_{cid}", on_click=confirm_verdict,
-                   args=(assessment_id, result))
+    with st.container(horizontal=True):
+        st.button("Save override", key=f"ov_save_{cid}", on_click=save_override, args=(assessment_id, result))
+        st.button("Confirm grader's verdict", key=f"ov_confirm_{cid}", on_click=confirm_verdict,
+                  args=(assessment_id, result))
     if st.session_state.get(f"ov_error_{cid}"):
         st.error(st.session_state[f"ov_error_{cid}"])
     mine = [o for o in overrides if o.control == cid]
     if mine:
         st.caption("Review history: " + " · ".join(
-            f"{o.created:%Y-%m-%d %H:%M} {o.reviewer or 'reviewer'}: {o.criterion or 'control'} → {o.verdict}"
-            + (f" ({o.comment})" if o.comment else "") for o in mine))
+            f"{o.created:%Y-%m-%d %H:%M} {md_escape(o.reviewer) or 'reviewer'}: {o.criterion or 'control'} → {o.verdict}"
+            + (f" ({md_escape(o.comment)})" if o.comment else "") for o in mine))
 
 
 def control_panel(assessment_id: str, result: ControlAssessment, overrides: list[Override]) -> None:
@@ -479,7 +483,7 @@ def control_panel(assessment_id: str, result: ControlAssessment, overrides: list
         if touched:
             explicit = current.get((result.control, None))
             r_text, r_colour = VERDICT_BADGE[reviewed_verdict]
-            note = f" — {explicit.comment}" if explicit and explicit.comment else ""
+            note = f" — {md_escape(explicit.comment)}" if explicit and explicit.comment else ""
             badges[1].badge(f"Reviewer: {r_text}{note}", color=r_colour, icon=":material/rate_review:")
         if not result.answered:
             st.warning("Not answered: every criterion is unmet. Add an answer and evidence for this control.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # line; at a line break before a bullet, numbered item, heading or table row; or at a line
 # break after terminal punctuation. A single line break inside wrapped prose is just a space.
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"')\]]?[ \t]+(?=[\"'(\[]?[A-Z0-9])"
+    r"(?<=[.!?])[\"')\]]?[ \t]+(?=[\"'(\[]?[A-Z0-9]|[a-z][a-z0-9]*[-_][a-z0-9])"
     r"|[ \t]*\n(?:[ \t]*\n)+"
     r"|[ \t]*\n(?=[ \t]*(?:[-*\u2022>#|]|\d{1,2}[.)]\s|[A-Z][A-Za-z /&-]{0,40}:\s))"
     r"|(?<=[.!?:;|])[ \t]*\n"

@@ -45,3 +45,8 @@ def test_find_normalised_locates_a_quote_across_line_breaks() -> None:
     start, end = find_normalised("MFA is enforced with a hardware token.", haystack)
     assert haystack[start:end] == "MFA is enforced with a\nhardware   token."
     assert find_normalised("MFA is disabled", haystack) is None
+
+
+def test_a_sentence_may_start_with_a_lowercase_resource_name() -> None:
+    assert texts("sg-api allows 8080 from sg-alb only. sg-db allows 1433 from 0.0.0.0/0.") == [
+        "sg-api allows 8080 from sg-alb only.", "sg-db allows 1433 from 0.0.0.0/0."]

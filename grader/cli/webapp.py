@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,20 @@ def serve_app(
         raise fail(f"{APP_SCRIPT}: the app script is missing; run `grader app` from a source checkout")
     if port is not None and not 1 <= port <= 65535:
         raise fail(f"--port {port}: expected a port number between 1 and 65535")
+    raise typer.Exit(code=run_server(streamlit_command(APP_SCRIPT, port, address)))
+
+
+def run_server(command: list[str]) -> int:
+    """Run the server until it exits; SIGTERM/Ctrl-C to `grader app` stop it too (no orphan)."""
+    server = subprocess.Popen(command)
+
+    def stop(signum: int, _frame: object) -> None:
+        server.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        code = subprocess.call(streamlit_command(APP_SCRIPT, port, address))
-    except KeyboardInterrupt:  # Ctrl-C stops the server: not an error
-        code = 0
-    raise typer.Exit(code=code)
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached both processes: wait for Streamlit's clean exit
+        return 0 if server.wait() in (0, -signal.SIGINT) else server.returncode
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -59,7 +59,9 @@ _CONCRETE = re.compile(
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
     r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|example|co\.uk|internal|local)\b"
     r"|\balias/[\w/-]+"
-    r"|\b[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*){2,}\b"
+    r"|\b[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*){1,}\b"
+    r"|\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+){2,}\b"
+    r"|\b[a-z][\w-]*=[\w.-]+"
     r"|\b[A-Za-z][A-Za-z0-9]*(?:Role|Policy|Stack|Bucket|Function|Table|Queue|Topic|Alarm|Dashboard)\b"
     r"|\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,}\b"
 )
@@ -90,7 +92,8 @@ _NARRATIVE = re.compile(
     r"set\s+(?:up|out)|were|was)\b"
     r"|\b(?:last|in|since|during)\s+(?:year|month|quarter|spring|summer|autumn|fall|winter|january|february|"
     r"march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
-    r"|\b(?i:at|for|with)\s+(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
+    r"|\b(?i:at|for|with)\s+(?!AWS\b|Amazon\b|Example\b|Production\b|Customer\b|Each\b|All\b|Every\b)"
+    r"[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b(?!\s+(?:Center|Manager|Gateway|Service|Catalog))"
     r"|(?i:\b(?:customer|client)\s+(?:example|implementation)\b|\bcase\s+stud(?:y|ies)\b)"
     r"|\b(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*['’]s\s+(?:[\w-]+\s+){0,3}?(?i:platform|accounts?|environment|"
     r"workloads?|application|site|api|system|project|estate|portal|service)\b"
@@ -459,9 +462,25 @@ def _excluded_spans(findings: list[Finding]) -> dict[str, list[tuple[int, int]]]
     return out
 
 
+# Product names written in CamelCase are vocabulary too, not an engagement's resources.
+_PRODUCT_NAMES = {
+    "cloudwatch", "cloudtrail", "cloudfront", "cloudformation", "cloudshell", "cloudhsm", "dynamodb",
+    "postgresql", "mysql", "elasticache", "opensearch", "sagemaker", "guardduty", "eventbridge",
+    "quicksight", "securityhub", "powershell", "javascript", "typescript", "github", "gitlab",
+    "bitbucket", "codebuild", "codepipeline", "codedeploy", "codecommit", "devops", "iam", "macie",
+    "datadog", "newrelic", "pagerduty", "opsgenie", "servicenow", "okta", "jenkins", "terraform",
+    "grafana", "kubernetes", "openid", "oauth", "saml", "mfa", "sso", "vpc", "ebs", "sqlserver",
+    "microsoft", "apigateway", "appsync", "fargate", "aurora", "redshift", "athena", "glue",
+    "kinesis", "cognito", "xray", "inspector", "config", "backup", "organizations", "controltower",
+}
+
+
 def concrete_items(text: str) -> set[str]:
     """The distinct concrete things (ids, names, figures) a text names."""
-    return {m for m in _CONCRETE.findall(text) if m.lower() not in _GENERIC_HYPHENATED}
+    return {
+        m for m in _CONCRETE.findall(text)
+        if m.lower() not in _GENERIC_HYPHENATED and m.lower() not in _PRODUCT_NAMES
+    }
 
 
 def _paragraph(doc: Document, start: int, end: int) -> str:
@@ -523,7 +542,8 @@ def best_engagement(
         # in the present tense ("the register is its implementation for the repairs-api").
         told = opening is not None or (doc.kind == "response" and len(items) > CONCRETE_MET)
         found = Engagement(doc, start, window[-1][1], items, told)
-        rank = (found.narrative, len(found.items), doc.kind == "response")
+        # The answer itself is where the example normally is; an SOP names resources too.
+        rank = (found.narrative, doc.kind == "response", len(found.items))
         if best is None or rank > best[0]:
             best = (rank, found)
     return best[1] if best else None

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import warnings
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from grader.config import Settings
 from grader.errors import ConfigError
 
-# Model families that reject OpenAI structured outputs (langchain would switch silently).
-_FUNCTION_CALLING_ONLY = ("gpt-3", "gpt-4-", "gpt-4")
+MAX_WAIT_SECONDS = 60.0  # never sleep longer than this between attempts, whatever a server asks
 
 
 def structured_method(model: str, settings: Settings) -> str:
-    """json_schema where the model supports it, else function calling; explicit, not silent."""
+    """json_schema where the model supports it, else function calling; explicit, not silent.
+
+    langchain-openai would switch these model families to function calling itself, with only
+    a warning; choosing here keeps the request shape a decision the tests can pin.
+    """
     if settings.structured_output != "auto":
         return settings.structured_output
     if model == "gpt-4" or model.startswith(("gpt-3", "gpt-4-")):
@@ -25,16 +29,19 @@ def structured_method(model: str, settings: Settings) -> str:
     return "json_schema"
 
 
-def make_chat_model(settings: Settings, request_hook: Callable[[Any], None] | None = None) -> Any:
-    """A langchain chat model for the configured provider. Retries are ours (tenacity)."""
+def make_chat_model(settings: Settings, cache: Any = None) -> Any:
+    """A langchain chat model for the configured provider. Retries are ours (tenacity).
+
+    `cache` is a langchain cache for this model only (see `enable_cache`); None means no
+    caching at all, even if some other code set langchain's process-global cache.
+    """
     key = settings.api_key.get_secret_value() if settings.api_key else None
+    model_cache = cache if cache is not None else False
     if settings.provider == "openai":
-        import httpx
         from langchain_openai import ChatOpenAI
 
         if not key and not settings.base_url:
             raise ConfigError("the LLM judge needs OPENAI_API_KEY (or GRADER_API_KEY), or a --base-url for a local server")
-        hooks = {"request": [request_hook]} if request_hook else {}
         return ChatOpenAI(
             model=settings.model,
             base_url=settings.base_url,
@@ -42,21 +49,27 @@ def make_chat_model(settings: Settings, request_hook: Callable[[Any], None] | No
             temperature=0,
             max_retries=0,
             timeout=settings.request_timeout,
-            use_responses_api=False,  # Chat Completions: what every compatible server speaks
-            http_client=httpx.Client(timeout=settings.request_timeout, event_hooks=hooks),
+            # Chat Completions: what every compatible server speaks. langchain would route some
+            # model names to /v1/responses, which vLLM, Ollama and llama.cpp do not serve.
+            use_responses_api=False,
+            cache=model_cache,
         )
     if settings.provider == "azure":
         from langchain_openai import AzureChatOpenAI
 
         return AzureChatOpenAI(azure_deployment=settings.model, azure_endpoint=settings.base_url,
-                               api_key=key, temperature=0, max_retries=0, timeout=settings.request_timeout)
+                               api_key=key, temperature=0, max_retries=0, timeout=settings.request_timeout,
+                               cache=model_cache)
     if settings.provider == "bedrock":
         try:
             from langchain_aws import ChatBedrockConverse
         except ImportError as exc:
             raise ConfigError("the bedrock provider needs the extra: pip install 'sdp-grader[bedrock]'") from exc
-        return ChatBedrockConverse(model=settings.model, temperature=0)
+        return ChatBedrockConverse(model=settings.model, temperature=0, cache=model_cache)
     raise ConfigError(f"unknown provider {settings.provider!r}")
+
+
+# ---------------------------------------------------------------------- retries
 
 
 def _retryable() -> tuple[type[BaseException], ...]:
@@ -68,29 +81,84 @@ def _retryable() -> tuple[type[BaseException], ...]:
             openai.InternalServerError, SchemaError)
 
 
+def retry_after_seconds(error: BaseException | None) -> float | None:
+    """The wait a server asked for in its Retry-After header (seconds form), if any."""
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None)
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None  # the HTTP-date form: fall back to our own backoff
+
+
+class _ServerHintedWait:
+    """Wait as long as the server's Retry-After says (capped), else back off exponentially.
+
+    Why: our client retries are off (tenacity owns them), so nothing else honours the hint.
+    """
+
+    def __init__(self, base: float) -> None:
+        self._backoff = wait_exponential(multiplier=base, max=20)
+
+    def __call__(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        hinted = retry_after_seconds(error)
+        return min(hinted, MAX_WAIT_SECONDS) if hinted is not None else self._backoff(state)
+
+
 def retrying(settings: Settings) -> Retrying:
-    """Exponential backoff on rate limits, timeouts, server errors and malformed replies."""
+    """Backoff on rate limits, timeouts, server errors and malformed replies."""
     return Retrying(
         retry=retry_if_exception_type(_retryable()),
         stop=stop_after_attempt(max(1, settings.max_retries)),
-        wait=wait_exponential(multiplier=settings.retry_wait, max=20),
+        wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,
     )
 
 
-_cache_lock = threading.Lock()
-_cache_path: Path | None = None
+# ---------------------------------------------------------------------- cache
+
+# Cache hits seen by the judge call running in this context. langchain runs the model in a
+# worker thread (include_raw wraps it in a RunnableParallel) but copies the context into it,
+# so a context variable follows the call where a thread-local would not.
+_cache_hits: ContextVar[list[int] | None] = ContextVar("grader_llm_cache_hits", default=None)
 
 
-def enable_cache(path: Path) -> None:
-    """langchain's SQLite cache on disk: an unchanged re-run makes no calls."""
-    global _cache_path
-    with _cache_lock:
-        if _cache_path == path:
-            return
-        from langchain_community.cache import SQLiteCache
-        from langchain_core.globals import set_llm_cache
+def count_cache_hits() -> list[int]:
+    """Start counting cache hits for the current context; returns the live one-item counter."""
+    box = [0]
+    _cache_hits.set(box)
+    return box
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        set_llm_cache(SQLiteCache(database_path=str(path)))
-        _cache_path = path
+
+_caches: dict[Path, Any] = {}
+_caches_lock = threading.Lock()
+
+
+def enable_cache(path: Path) -> Any:
+    """langchain's SQLite cache at `path` (one per path per process), to hand to make_chat_model.
+
+    An unchanged re-run makes no calls. The cache is attached to the model, never set as
+    langchain's process-global cache, so one run's settings cannot leak into another's.
+    """
+    with _caches_lock:
+        if path not in _caches:
+            from langchain_community.cache import SQLiteCache
+
+            class CountingSQLiteCache(SQLiteCache):
+                def lookup(self, prompt: str, llm_string: str) -> Any:
+                    found = super().lookup(prompt, llm_string)
+                    box = _cache_hits.get()
+                    if found is not None and box is not None:
+                        box[0] += 1
+                    return found
+
+            # Every cache hit would print langchain's notice that loads()' default allow-list
+            # will change; the file holds only what this process wrote, and the cache test
+            # notices if a future default stops reading it back.
+            warnings.filterwarnings("ignore", message="The default value of `allowed_objects`",
+                                    module=r"langchain_community\.cache")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _caches[path] = CountingSQLiteCache(database_path=str(path))
+        return _caches[path]

@@ -21,6 +21,7 @@ from grader.webapp.review import effective_criteria, effective_verdict, latest, 
 from grader.webapp.store import Override, StoredInputs
 
 REVIEWED_TAG = "reviewed"
+NOT_ANSWERED = "not answered: there is no response to label"
 
 
 class ExportResult(BaseModel):
@@ -97,6 +98,19 @@ def eval_case(
     return case
 
 
+def exportable(assessment: Assessment, overrides: Iterable[Override]) -> tuple[list[str], dict[str, str]]:
+    """Reviewed controls that can become cases, and why the others cannot."""
+    ready: list[str] = []
+    skipped: dict[str, str] = {}
+    for control in reviewed_controls(assessment, overrides):
+        graded = assessment.control(control)
+        if graded is None or not graded.answered:
+            skipped[control] = NOT_ANSWERED
+        else:
+            ready.append(control)
+    return ready, skipped
+
+
 def write_cases(
     assessment_id: str,
     assessment: Assessment,
@@ -106,12 +120,13 @@ def write_cases(
 ) -> ExportResult:
     """Write one case per reviewed control into `out_dir`."""
     overrides = list(overrides)
-    result = ExportResult()
-    for control in reviewed_controls(assessment, overrides):
+    ready, skipped = exportable(assessment, overrides)
+    result = ExportResult(skipped=skipped)
+    for control in ready:
         graded = assessment.control(control)
         answer = inputs.application.controls.get(control)
         if graded is None or answer is None or not answer.answered:
-            result.skipped[control] = "not answered: there is no response to label"
+            result.skipped[control] = NOT_ANSWERED
             continue
         stem = case_stem(control, assessment_id)
         attachments: list[str] = []

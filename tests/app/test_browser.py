@@ -92,14 +92,18 @@ def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: st
             expect(page.get_by_text("Controls passed")).to_be_visible()
             expect(page.get_by_text("Assessed 11 controls in")).to_be_visible()  # the status closed
             expect(page.get_by_text("DOC-001 · Architecture diagram", exact=False).first).to_be_visible()
-            expect(page.get_by_role("button", name="Markdown report")).to_be_visible()
+            # Reports are built when their button is clicked: the served file is the report.
+            with page.expect_download(timeout=60_000) as download:
+                page.get_by_role("button", name="Markdown report").click()
+            report = Path(download.value.path()).read_text(encoding="utf-8")
+            assert "NETSEC-001" in report and download.value.suggested_filename.endswith(".md")
             # Open one failing control so the picture shows criteria, quotes and flags too.
             netsec = page.locator("[data-testid='stExpander']").filter(has_text="NETSEC-001 · ")
             netsec.get_by_text("NETSEC-001 · ", exact=False).first.click()
             expect(netsec.get_by_text("Unacceptable patterns")).to_be_visible()
             expect(netsec.get_by_text("security-engagement-sop.pdf, p.", exact=False).first).to_be_visible()
             # Streamlit scrolls inside its own container: a tall window shows the whole flow.
-            page.set_viewport_size({"width": 1400, "height": 3200})
+            page.set_viewport_size({"width": 1400, "height": 4200})
             time.sleep(1.5)  # let the chart finish drawing before the picture
             shot = tmp_path / "app-summary.png"
             page.screenshot(path=str(shot))

@@ -1,6 +1,8 @@
 """A fake OpenAI-compatible Chat Completions server on 127.0.0.1, for real-HTTP LLM tests.
 
-Tests script it with a `reply` function (request body -> Reply) and read what it received.
+Tests script it with a `reply` function (request body -> Reply) and read what it received:
+`server.requests` holds each request's path, JSON body and the monotonic times it arrived
+and was answered (for overlap checks without wall-clock asserts).
 It answers in the shape the request asked for: `response_format` (json_schema) requests get
 the JSON in `message.content`, `tools` requests get a `tool_calls` entry — the two shapes
 langchain-openai sends depending on the model name.
@@ -68,19 +70,23 @@ class FakeOpenAI:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                record: dict[str, Any] = {"path": self.path, "received": time.monotonic()}
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                record["body"] = body = json.loads(self.rfile.read(length) or b"{}")
                 with fake._lock:
-                    fake.requests.append({"path": self.path, "body": body})
-                if not self.path.rstrip("/").endswith("/chat/completions"):
-                    return self._send(404, {"error": {"message": f"no route {self.path}"}})
-                if fake.latency:
-                    time.sleep(fake.latency)
-                reply = fake.reply(body)
-                if reply.status != 200:
-                    return self._send(reply.status, {"error": {"message": reply.error or "error",
-                                                               "type": "fake_error"}}, reply.headers)
-                self._send(200, _completion(body, reply.payload, fake.usage), reply.headers)
+                    fake.requests.append(record)
+                try:
+                    if not self.path.rstrip("/").endswith("/chat/completions"):
+                        return self._send(404, {"error": {"message": f"no route {self.path}"}})
+                    if fake.latency:
+                        time.sleep(fake.latency)
+                    reply = fake.reply(body)
+                    if reply.status != 200:
+                        return self._send(reply.status, {"error": {"message": reply.error or "error",
+                                                                   "type": "fake_error"}}, reply.headers)
+                    self._send(200, _completion(body, reply.payload, fake.usage), reply.headers)
+                finally:
+                    record["answered"] = time.monotonic()
 
             def _send(self, status: int, data: dict, headers: dict[str, str] | None = None) -> None:
                 raw = json.dumps(data).encode()
@@ -111,6 +117,21 @@ class FakeOpenAI:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def in_turn(*replies: Callable[[dict], Reply]) -> Callable[[dict], Reply]:
+    """A reply function answering the n-th request with the n-th reply (the last one repeats)."""
+    served = 0
+    lock = threading.Lock()
+
+    def reply(body: dict) -> Reply:
+        nonlocal served
+        with lock:
+            index = min(served, len(replies) - 1)
+            served += 1
+        return replies[index](body)
+
+    return reply
 
 
 # ---------------------------------------------------------------------- prompt helpers
@@ -153,3 +174,45 @@ def judgement(body: dict, status: str = "met", quote: Callable[[dict[str, str]],
         "summary": "fake summary",
         "injection_detected": False,
     }
+
+
+def quoting_judgement(body: dict, quotes: dict[str, list[str]], status: str = "met",
+                      **per_slug: str) -> dict:
+    """A well-formed LLMJudgement whose quotes are the given texts, each with the id of the
+    evidence block in the prompt that holds it ("E0" when no block does: a fabricated quote).
+
+    `quotes` maps slug -> quote texts (slugs not in it get none); `per_slug` overrides the
+    status of single criteria (underscores for dashes).
+    """
+    blocks = {bid: " ".join(text.split()) for bid, text in blocks_in(body).items()}
+
+    def block_of(text: str) -> str:
+        flat = " ".join(text.split())
+        return next((bid for bid, block in blocks.items() if flat in block), "E0")
+
+    return {
+        "criteria": [
+            {"slug": s, "status": per_slug.get(s.replace("-", "_"), status),
+             "quotes": [{"evidence_id": block_of(t), "text": t} for t in quotes.get(s, [])],
+             "rationale": f"fake rationale for {s}", "missing": "", "fix": ""}
+            for s in slugs_in(body)
+        ],
+        "summary": "fake summary",
+        "injection_detected": False,
+    }
+
+
+def human_prompt(body: dict) -> str:
+    """The text of the request's first user message (the control prompt)."""
+    return next(str(m.get("content")) for m in body.get("messages", []) if m.get("role") == "user")
+
+
+def in_flight_peak(requests: list[dict]) -> int:
+    """The largest number of requests the server was handling at the same moment."""
+    events = sorted([(r["received"], 1) for r in requests] + [(r["answered"], -1) for r in requests],
+                    key=lambda e: (e[0], e[1]))  # an answer before an arrival at the same instant
+    peak = current = 0
+    for _, step in events:
+        current += step
+        peak = max(peak, current)
+    return peak
