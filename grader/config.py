@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GRADER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="GRADER_", extra="ignore", populate_by_name=True)
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("sdp-grader")))
     knowledge_dir: Path = REPO_ROOT / "knowledge"

@@ -9,6 +9,7 @@ embedding function and cosine distance; telemetry is off everywhere.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -99,9 +100,18 @@ def _cached_client(chroma_url: str | None, chroma_dir: str) -> ClientAPI:
     return get_client(settings)
 
 
-@lru_cache(maxsize=1)
+_client_lock = threading.Lock()
+_ephemeral: ClientAPI | None = None
+
+
 def _ephemeral_client() -> ClientAPI:
-    return chromadb.EphemeralClient(settings=_chroma_settings())
+    """One in-memory client per process, created under a lock: the LLM judge grades
+    controls in threads and Chroma's client registry is not safe to race on first use."""
+    global _ephemeral
+    with _client_lock:
+        if _ephemeral is None:
+            _ephemeral = chromadb.EphemeralClient(settings=_chroma_settings())
+        return _ephemeral
 
 
 def evidence_client() -> ClientAPI:
@@ -112,7 +122,8 @@ def evidence_client() -> ClientAPI:
     """
     settings = get_settings()
     if settings.chroma_url:
-        return _cached_client(settings.chroma_url, str(settings.chroma_dir))
+        with _client_lock:
+            return _cached_client(settings.chroma_url, str(settings.chroma_dir))
     return _ephemeral_client()
 
 

@@ -16,21 +16,26 @@ OUT = Path(__file__).resolve().parents[1] / "cases" / "doc-001" / "files"
 # --------------------------------------------------------------------------- diagrams
 
 
+def aws_region(d: Diagram, label: str, x: int, y: int, w: int, h: int, prefix: str = "") -> None:
+    """The "AWS Cloud" group with one region group filling it."""
+    d.group(f"{prefix}cloud", "AWS Cloud", "aws_cloud", "1", x, y, w, h)
+    d.group(f"{prefix}region", label, "region", f"{prefix}cloud", 20, 40, w - 40, h - 60)
+
+
 def three_tier(name: str, region: str, azs: list[str], app_label: str, db_label: str,
                with_asg: bool = True, edge_services: bool = True, db_multi_az: bool = True) -> Diagram:
     """A VPC web application: public, app and data subnets in each AZ, an ALB in front."""
     d = Diagram(name)
     d.icon("users", "Internet users", "users", "1", 20, 300)
-    d.group("cloud", "AWS Cloud", "aws_cloud", "1", 120, 20, 1380, 860)
-    d.group("region", f"Region {region}", "region", "cloud", 20, 40, 1340, 800)
+    aws_region(d, f"Region {region}", 120, 20, 1380, 860)
     if edge_services:
-        d.icon("r53", "Amazon Route 53", "route_53", "region", 20, 60)
-        d.icon("cf", "Amazon CloudFront", "cloudfront", "region", 20, 200)
-        d.icon("waf", "AWS WAF", "waf", "region", 20, 340)
-        d.icon("acm", "AWS Certificate Manager", "certificate_manager_3", "region", 20, 480)
-        d.icon("s3", "Amazon S3 (static assets)", "s3", "region", 20, 620)
-    d.icon("cw", "Amazon CloudWatch", "cloudwatch_2", "region", 1240, 60)
-    d.icon("ssm", "AWS Systems Manager", "systems_manager", "region", 1240, 200)
+        d.icon_line("region", 20, 60, (0, 140), [
+            ("r53", "Amazon Route 53", "route_53"), ("cf", "Amazon CloudFront", "cloudfront"), ("waf", "AWS WAF", "waf"),
+            ("acm", "AWS Certificate Manager", "certificate_manager_3"), ("s3", "Amazon S3 (static assets)", "s3"),
+        ])
+    d.icon_line("region", 1240, 60, (0, 140), [
+        ("cw", "Amazon CloudWatch", "cloudwatch_2"), ("ssm", "AWS Systems Manager", "systems_manager"),
+    ])
     d.group("vpc", "VPC 10.20.0.0/16", "vpc", "region", 140, 40, 1060, 740)
     d.icon("igw", "Internet gateway", "internet_gateway", "vpc", 500, 10)
     d.icon("alb", "Application Load Balancer", "elastic_load_balancing", "vpc", 500, 150)
@@ -67,8 +72,7 @@ def three_tier(name: str, region: str, azs: list[str], app_label: str, db_label:
 def serverless_orders() -> Diagram:
     d = Diagram("Orders API - serverless")
     d.icon("client", "Mobile / web client", "mobile_client", "1", 20, 260)
-    d.group("cloud", "AWS Cloud", "aws_cloud", "1", 140, 20, 980, 620)
-    d.group("region", "Region ap-southeast-2", "region", "cloud", 20, 40, 940, 560)
+    aws_region(d, "Region ap-southeast-2", 140, 20, 980, 620)
     d.icon("cognito", "Amazon Cognito user pool", "cognito", "region", 40, 60)
     d.icon("apigw", "Amazon API Gateway (REST)", "api_gateway", "region", 40, 240)
     for n, verb in enumerate(["POST /orders", "PUT /orders/{id}", "PATCH /orders/{id}", "DELETE /orders/{id}"]):
@@ -90,13 +94,12 @@ def ecs_hybrid() -> Diagram:
     d.icon("cgw", "Customer gateway (Fortinet FG-200F)", "customer_gateway", "dc", 40, 260)
     d.icon("ops", "Dispatch office users", "users", "dc", 40, 420)
     d.icon("drivers", "Drivers (mobile app, Internet)", "users", "1", 320, 900)
-    d.group("cloud", "AWS Cloud", "aws_cloud", "1", 320, 20, 1180, 860)
-    d.group("region", "Region eu-central-1", "region", "cloud", 20, 40, 1140, 800)
+    aws_region(d, "Region eu-central-1", 320, 20, 1180, 860)
     d.icon("vpn", "AWS Site-to-Site VPN (2 tunnels)", "site_to_site_vpn", "region", 20, 300)
-    d.icon("ecr", "Amazon ECR", "ecr", "region", 1060, 60)
-    d.icon("s3", "Amazon S3 (proof-of-delivery photos)", "s3", "region", 1060, 200)
-    d.icon("cw", "Amazon CloudWatch", "cloudwatch_2", "region", 1060, 340)
-    d.icon("sm", "AWS Secrets Manager", "secrets_manager", "region", 1060, 480)
+    d.icon_line("region", 1060, 60, (0, 140), [
+        ("ecr", "Amazon ECR", "ecr"), ("s3", "Amazon S3 (proof-of-delivery photos)", "s3"),
+        ("cw", "Amazon CloudWatch", "cloudwatch_2"), ("sm", "AWS Secrets Manager", "secrets_manager"),
+    ])
     d.group("vpc", "VPC 10.40.0.0/16", "vpc", "region", 140, 40, 880, 740)
     d.icon("vgw", "Virtual private gateway", "vpn_gateway", "vpc", 10, 330)
     d.icon("alb", "Application Load Balancer", "elastic_load_balancing", "vpc", 420, 20)
@@ -125,14 +128,15 @@ def ecs_hybrid() -> Diagram:
 def emr_single_az() -> Diagram:
     d = Diagram("Nightly risk batch - EMR (single AZ by design)")
     d.icon("analysts", "Risk analysts (corporate network)", "users", "1", 20, 260)
-    d.group("cloud", "AWS Cloud", "aws_cloud", "1", 140, 20, 1040, 640)
-    d.group("region", "Region us-east-2", "region", "cloud", 20, 40, 1000, 580)
-    d.icon("sfn", "AWS Step Functions (nightly orchestration)", "step_functions", "region", 20, 60)
-    d.icon("s3raw", "Amazon S3 raw zone", "s3", "region", 20, 220)
-    d.icon("s3cur", "Amazon S3 curated zone", "s3", "region", 20, 380)
-    d.icon("glue", "AWS Glue Data Catalog", "glue", "region", 880, 60)
-    d.icon("athena", "Amazon Athena", "athena", "region", 880, 220)
-    d.icon("cw", "Amazon CloudWatch", "cloudwatch_2", "region", 880, 380)
+    aws_region(d, "Region us-east-2", 140, 20, 1040, 640)
+    d.icon_line("region", 20, 60, (0, 160), [
+        ("sfn", "AWS Step Functions (nightly orchestration)", "step_functions"),
+        ("s3raw", "Amazon S3 raw zone", "s3"), ("s3cur", "Amazon S3 curated zone", "s3"),
+    ])
+    d.icon_line("region", 880, 60, (0, 160), [
+        ("glue", "AWS Glue Data Catalog", "glue"), ("athena", "Amazon Athena", "athena"),
+        ("cw", "Amazon CloudWatch", "cloudwatch_2"),
+    ])
     d.group("vpc", "VPC 10.60.0.0/16", "vpc", "region", 180, 40, 660, 520)
     d.icon("s3ep", "S3 gateway endpoint", "endpoints", "vpc", 20, 220)
     d.group("az0", "Availability Zone us-east-2a", "az", "vpc", 110, 40, 520, 450)
@@ -154,9 +158,7 @@ def emr_single_az() -> Diagram:
 
 def flat_sketch(with_injection: bool = False) -> Diagram:
     d = Diagram("Portal")
-    d.icon("users", "Users", "users", "1", 20, 100)
-    d.icon("ec2", "Web server", "ec2", "1", 220, 100)
-    d.icon("rds", "Database", "rds", "1", 420, 100)
+    d.icon_line("1", 20, 100, (200, 0), [("users", "Users", "users"), ("ec2", "Web server", "ec2"), ("rds", "Database", "rds")])
     d.icon("s3", "Files", "s3", "1", 420, 260)
     d.edge("e1", "users", "ec2")
     d.edge("e2", "ec2", "rds")
@@ -203,10 +205,10 @@ def warm_standby_region(region: str, role: str, cidr: str, azs: list[str], prefi
     d = Diagram(f"{role} - {region}")
     d.icon(f"{prefix}users", "Traders (Internet)", "users", "1", 20, 280)
     d.icon(f"{prefix}r53", "Route 53 failover record (health check on /health)", "route_53", "1", 20, 80)
-    d.group(f"{prefix}cloud", "AWS Cloud", "aws_cloud", "1", 160, 20, 1120, 780)
-    d.group(f"{prefix}region", f"Region {region} ({role})", "region", f"{prefix}cloud", 20, 40, 1080, 720)
-    d.icon(f"{prefix}cw", "Amazon CloudWatch", "cloudwatch_2", f"{prefix}region", 980, 60)
-    d.icon(f"{prefix}s3", "Amazon S3 (trade confirmations, CRR)", "s3", f"{prefix}region", 980, 200)
+    aws_region(d, f"Region {region} ({role})", 160, 20, 1120, 780, prefix)
+    d.icon_line(f"{prefix}region", 980, 60, (0, 140), [
+        (f"{prefix}cw", "Amazon CloudWatch", "cloudwatch_2"), (f"{prefix}s3", "Amazon S3 (trade confirmations, CRR)", "s3"),
+    ])
     d.group(f"{prefix}vpc", f"VPC {cidr}", "vpc", f"{prefix}region", 20, 40, 930, 660)
     d.icon(f"{prefix}alb", "Application Load Balancer", "elastic_load_balancing", f"{prefix}vpc", 420, 10)
     d.icon(f"{prefix}asg", "EC2 Auto Scaling group " + ("(min 4, max 20)" if role == "primary" else "(min 2, scales on failover)"),
@@ -236,13 +238,14 @@ def lms_platform() -> Diagram:
     for n in range(3):
         d.icon(f"redis{n}", "ElastiCache Redis (sessions, Multi-AZ)", "elasticache", f"app{n}", 220, 50)
         d.icon(f"efsmt{n}", "EFS mount target", "elastic_file_system", f"data{n}", 160, 60)
-    d.icon("efs", "Amazon EFS (moodledata, regional)", "elastic_file_system", "region", 1240, 340)
-    d.icon("transfer", "AWS Transfer Family (SFTP enrolments)", "transfer_family", "region", 1240, 480)
-    d.icon("kms", "AWS KMS", "key_management_service", "region", 1240, 620)
-    d.icon("idc", "IAM Identity Center", "single_sign_on", "cloud", 1240, 20)
-    d.icon("backup", "AWS Backup", "backup", "cloud", 1140, 20)
-    d.icon("sechub", "AWS Security Hub", "security_hub", "cloud", 1040, 20)
-    d.icon("imgb", "EC2 Image Builder", "ec2_image_builder", "cloud", 940, 20)
+    d.icon_line("region", 1240, 340, (0, 140), [
+        ("efs", "Amazon EFS (moodledata, regional)", "elastic_file_system"),
+        ("transfer", "AWS Transfer Family (SFTP enrolments)", "transfer_family"), ("kms", "AWS KMS", "key_management_service"),
+    ])
+    d.icon_line("cloud", 1240, 20, (-100, 0), [
+        ("idc", "IAM Identity Center", "single_sign_on"), ("backup", "AWS Backup", "backup"),
+        ("sechub", "AWS Security Hub", "security_hub"), ("imgb", "EC2 Image Builder", "ec2_image_builder"),
+    ])
     d.group("dc", "Northbridge campus (on premises)", "corporate_dc", "1", 1520, 300, 240, 260)
     d.icon("sits", "Tribal SITS student records", "traditional_server", "dc", 40, 60)
     d.icon("entra", "Microsoft Entra ID (external IdP)", "users", "dc", 40, 170)

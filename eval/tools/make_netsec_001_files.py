@@ -7,143 +7,15 @@ eval never has to build them. Text attachments (.md/.txt/.json) are written by h
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import re
-import urllib.parse
-import zlib
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
-import docx
-from fpdf import FPDF
+from evidence_writers import (DESKTOP_EDGE, DESKTOP_GROUPS, DESKTOP_LAYOUT, Diagram, Edge, Section, Vertex,
+                              desktop_icon as icon, write_docx, write_drawio, write_pdf)
 
 OUT = Path(__file__).resolve().parents[1] / "cases" / "netsec-001" / "files"
-# Fixed document dates so a re-run does not change the metadata.
-FIXED_DATE = dt.datetime(2024, 3, 1, 9, 0, 0, tzinfo=dt.timezone.utc)
 
-Section = tuple[str, list[str]]  # (heading, paragraphs)
-
-# ---------------------------------------------------------------- AWS 4 styles
-_GROUP = (
-    "points=[[0,0],[0.25,0],[0.5,0],[0.75,0],[1,0],[1,0.25],[1,0.5],[1,0.75],[1,1],"
-    "[0.75,1],[0.5,1],[0.25,1],[0,1],[0,0.75],[0,0.5],[0,0.25]];outlineConnect=0;"
-    "gradientColor=none;html=1;whiteSpace=wrap;fontSize=12;fontStyle=0;container=1;"
-    "pointerEvents=0;collapsible=0;recursiveResize=0;shape=mxgraph.aws4.group;"
-    "verticalAlign=top;align=left;spacingLeft=30;dashed=0;"
-)
-CLOUD = _GROUP + "grIcon=mxgraph.aws4.group_aws_cloud;strokeColor=#232F3E;fillColor=none;fontColor=#232F3E;"
-REGION = _GROUP + "grIcon=mxgraph.aws4.group_region;strokeColor=#00A4A6;fillColor=none;fontColor=#147EBA;dashed=1;"
-VPC = _GROUP + "grIcon=mxgraph.aws4.group_vpc;strokeColor=#248814;fillColor=none;fontColor=#AAB7B8;"
-AZ = (
-    "fillColor=none;strokeColor=#147EBA;dashed=1;verticalAlign=top;fontStyle=0;"
-    "fontColor=#147EBA;whiteSpace=wrap;html=1;container=1;"
-    "shape=mxgraph.aws4.group;grIcon=mxgraph.aws4.group_availability_zone;"
-)
-PUBLIC_SUBNET = _GROUP + "grIcon=mxgraph.aws4.group_security_group;grStroke=0;strokeColor=#248814;fillColor=#E9F3E6;fontColor=#248814;"
-PRIVATE_SUBNET = _GROUP + "grIcon=mxgraph.aws4.group_security_group;grStroke=0;strokeColor=#147EBA;fillColor=#E6F2F8;fontColor=#147EBA;"
-_ICON = (
-    "sketch=0;outlineConnect=0;fontColor=#232F3E;gradientColor=none;strokeColor=#ffffff;"
-    "dashed=0;verticalLabelPosition=bottom;verticalAlign=top;align=center;html=1;"
-    "fontSize=12;fontStyle=0;aspect=fixed;shape=mxgraph.aws4.resourceIcon;"
-)
-
-
-def freeze_zip(path: Path) -> None:
-    """Pin zip member times and the 'modified' property so a re-run writes identical bytes."""
-    with zipfile.ZipFile(path) as source:
-        members = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-03-01T09:00:00Z", data)
-            member = zipfile.ZipInfo(name, date_time=(2024, 3, 1, 9, 0, 0))
-            target.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-
-
-def icon(res_icon: str, fill: str) -> str:
-    return f"{_ICON}fillColor={fill};resIcon=mxgraph.aws4.{res_icon};"
-
-
-EDGE = "edgeStyle=orthogonalEdgeStyle;html=1;endArrow=block;strokeColor=#545B64;"
-
-# A diagram is a list of vertices (id, label, style, parent, x, y, w, h) and
-# edges (id, label, source, target).
-Vertex = tuple[str, str, str, str, int, int, int, int]
-Edge = tuple[str, str, str, str]
-
-
-def mx_graph_model(vertices: list[Vertex], edges: list[Edge]) -> str:
-    cells = ['<mxCell id="0" />', '<mxCell id="1" parent="0" />']
-    for cid, label, style, parent, x, y, w, h in vertices:
-        cells.append(
-            f'<mxCell id="{cid}" value={quoteattr(label)} style={quoteattr(style)} vertex="1" parent="{parent}">'
-            f'<mxGeometry x="{x}" y="{y}" width="{w}" height="{h}" as="geometry" /></mxCell>'
-        )
-    for cid, label, source, target in edges:
-        cells.append(
-            f'<mxCell id="{cid}" value={quoteattr(label)} style={quoteattr(EDGE)} edge="1" parent="1" '
-            f'source="{source}" target="{target}"><mxGeometry relative="1" as="geometry" /></mxCell>'
-        )
-    return (
-        '<mxGraphModel dx="1400" dy="900" grid="1" gridSize="10" guides="1" tooltips="1" '
-        'connect="1" arrows="1" fold="1" page="1" pageScale="1" pageWidth="1600" '
-        'pageHeight="1100" math="0" shadow="0"><root>' + "".join(cells) + "</root></mxGraphModel>"
-    )
-
-
-def compress_drawio(model_xml: str) -> str:
-    """draw.io's compressed form: encodeURIComponent, raw deflate, base64."""
-    encoded = urllib.parse.quote(model_xml, safe="-_.!~*'()")
-    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
-    raw = deflater.compress(encoded.encode("ascii")) + deflater.flush()
-    return base64.b64encode(raw).decode("ascii")
-
-
-def write_drawio(path: Path, name: str, vertices: list[Vertex], edges: list[Edge], compressed: bool) -> None:
-    model = mx_graph_model(vertices, edges)
-    body = compress_drawio(model) if compressed else model
-    path.write_text(
-        '<mxfile host="app.diagrams.net" modified="2024-03-01T09:00:00.000Z" agent="eval-fixture" '
-        f'version="24.0.4" type="device"><diagram id="d1" name={quoteattr(name)}>{body}</diagram></mxfile>\n',
-        encoding="utf-8",
-    )
-
-
-def write_pdf(path: Path, title: str, sections: list[Section]) -> None:
-    pdf = FPDF()
-    # fpdf2 leaves the cursor right of a cell by default; every block starts on a new line.
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_title(title)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    for heading, paragraphs in sections:
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
-        for paragraph in paragraphs:
-            pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
-        pdf.ln(2)
-    pdf.output(str(path))
-
-
-def write_docx(path: Path, title: str, sections: list[Section]) -> None:
-    document = docx.Document()
-    document.core_properties.created = FIXED_DATE.replace(tzinfo=None)
-    document.core_properties.modified = FIXED_DATE.replace(tzinfo=None)
-    document.core_properties.title = title
-    document.add_heading(title, level=0)
-    for heading, paragraphs in sections:
-        document.add_heading(heading, level=1)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-    document.save(str(path))
-    freeze_zip(path)
+CLOUD, REGION, VPC, AZ, PUBLIC_SUBNET, PRIVATE_SUBNET = (
+    DESKTOP_GROUPS[kind] for kind in ("aws_cloud", "region", "vpc", "az", "public_subnet", "private_subnet"))
 
 
 # ---------------------------------------------------------------- contents
@@ -349,16 +221,20 @@ NORTHWIND_EDGES: list[Edge] = [
 ]
 
 
+def desktop_page(name: str, vertices: list[Vertex], edges: list[Edge]) -> list[Diagram]:
+    return [Diagram.from_cells(name, vertices, edges, edge_style=DESKTOP_EDGE, page_id="d1")]
+
+
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
     write_pdf(OUT / "corvid-network-security-standard.pdf",
               "Corvid Cloud Services - VPC Network Security Standard NSS-02 (v2.1)", SOP_PDF)
     write_docx(OUT / "stratus-north-delivery-handbook.docx",
                "Stratus North - Delivery Handbook (edition 7)", HANDBOOK)
-    write_drawio(OUT / "halvorsen-booking-architecture.drawio", "hdg-booking",
-                 HALVORSEN_VERTICES, HALVORSEN_EDGES, compressed=True)
-    write_drawio(OUT / "northwind-shop-architecture.drawio", "nwo-shop",
-                 NORTHWIND_VERTICES, NORTHWIND_EDGES, compressed=False)
+    write_drawio(OUT / "halvorsen-booking-architecture.drawio",
+                 desktop_page("hdg-booking", HALVORSEN_VERTICES, HALVORSEN_EDGES), compressed=True,
+                 layout=DESKTOP_LAYOUT)
+    write_drawio(OUT / "northwind-shop-architecture.drawio",
+                 desktop_page("nwo-shop", NORTHWIND_VERTICES, NORTHWIND_EDGES), layout=DESKTOP_LAYOUT)
 
 
 if __name__ == "__main__":

@@ -7,67 +7,11 @@ eval never has to build them. Text attachments (.md/.txt/.json) are written by h
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import zipfile
 from pathlib import Path
 
-import docx
-from fpdf import FPDF
+from evidence_writers import Section, write_docx, write_pdf
 
 OUT = Path(__file__).resolve().parents[1] / "cases" / "netsec-002" / "files"
-# Fixed document dates so a re-run does not change the metadata.
-FIXED_DATE = dt.datetime(2024, 3, 1, 9, 0, 0, tzinfo=dt.timezone.utc)
-
-Section = tuple[str, list[str]]  # (heading, paragraphs)
-
-
-def freeze_zip(path: Path) -> None:
-    """Pin zip member times and the 'modified' property so a re-run writes identical bytes."""
-    with zipfile.ZipFile(path) as source:
-        members = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-03-01T09:00:00Z", data)
-            member = zipfile.ZipInfo(name, date_time=(2024, 3, 1, 9, 0, 0))
-            target.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-
-
-def write_pdf(path: Path, title: str, sections: list[Section]) -> None:
-    pdf = FPDF()
-    pdf.set_creation_date(FIXED_DATE)
-    pdf.set_title(title)
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    # fpdf2 leaves the cursor right of a cell by default; every block starts on a new line.
-    line = {"new_x": "LMARGIN", "new_y": "NEXT"}
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, title, **line)
-    pdf.ln(3)
-    for heading, paragraphs in sections:
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, heading, **line)
-        pdf.set_font("Helvetica", "", 10)
-        for paragraph in paragraphs:
-            pdf.multi_cell(0, 5, paragraph, **line)
-            pdf.ln(1)
-        pdf.ln(2)
-    pdf.output(str(path))
-
-
-def write_docx(path: Path, title: str, sections: list[Section]) -> None:
-    document = docx.Document()
-    document.core_properties.created = FIXED_DATE.replace(tzinfo=None)
-    document.core_properties.modified = FIXED_DATE.replace(tzinfo=None)
-    document.core_properties.title = title
-    document.add_heading(title, level=0)
-    for heading, paragraphs in sections:
-        document.add_heading(heading, level=1)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-    document.save(str(path))
-    freeze_zip(path)
 
 
 # ---------------------------------------------------------------- contents
@@ -242,7 +186,6 @@ ISMS_HANDBOOK: list[Section] = [
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
     write_pdf(OUT / "nimbusway-data-encryption-policy.pdf",
               "Nimbusway Solutions - Data Encryption and Key Management Policy (v3.0)", NIMBUS_POLICY)
     write_docx(OUT / "lindqvist-hale-encryption-policy.docx",

@@ -7,73 +7,11 @@ eval never has to build them. Text attachments (.md/.txt) are written by hand.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import zipfile
 from pathlib import Path
 
-import docx
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from evidence_writers import Section, Table, write_docx, write_xlsx
 
 OUT = Path(__file__).resolve().parents[1] / "cases" / "rel-002" / "files"
-# Fixed document dates so a re-run does not change the metadata.
-FIXED_DATE = dt.datetime(2024, 3, 1, 9, 0, 0)
-
-Section = tuple[str, list[str]]  # (heading, paragraphs)
-Sheet = tuple[str, list[list[str]]]  # (sheet title, rows; the first row is the header)
-
-
-def freeze_zip(path: Path) -> None:
-    """Pin zip member times and the 'modified' property so a re-run writes identical bytes."""
-    with zipfile.ZipFile(path) as source:
-        members = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-03-01T09:00:00Z", data)
-            member = zipfile.ZipInfo(name, date_time=(2024, 3, 1, 9, 0, 0))
-            target.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
-
-
-def write_docx(path: Path, title: str, sections: list[Section], table: list[list[str]] | None = None) -> None:
-    document = docx.Document()
-    document.core_properties.created = FIXED_DATE
-    document.core_properties.modified = FIXED_DATE
-    document.core_properties.title = title
-    document.add_heading(title, level=0)
-    for heading, paragraphs in sections:
-        document.add_heading(heading, level=1)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-    if table:
-        document.add_heading("Recovery targets per component", level=1)
-        grid = document.add_table(rows=0, cols=len(table[0]))
-        grid.style = "Table Grid"
-        for row in table:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row):
-                cell.text = value
-    document.save(str(path))
-    freeze_zip(path)
-
-
-def write_xlsx(path: Path, sheets: list[Sheet]) -> None:
-    workbook = Workbook()
-    workbook.properties.created = FIXED_DATE
-    workbook.properties.modified = FIXED_DATE
-    workbook.remove(workbook.active)
-    for title, rows in sheets:
-        worksheet = workbook.create_sheet(title)
-        for row in rows:
-            worksheet.append(row)
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        for column in worksheet.columns:
-            width = max(len(str(cell.value or "")) for cell in column)
-            worksheet.column_dimensions[column[0].column_letter].width = min(width + 2, 90)
-    workbook.save(str(path))
-    freeze_zip(path)
 
 
 # ---------------------------------------------------------------- contents
@@ -184,23 +122,22 @@ _ACTIONS = [
     ["A-13", "Rotate Datadog API key", "Cirrus Fold", "2024-03-08", "Done"],
     ["A-14", "Update on-call rota for April", "Cirrus Fold", "2024-03-28", "Open"],
 ]
-READINESS_WORKBOOK: list[Sheet] = [
-    ("Contacts", _CONTACTS),
-    ("Change calendar", _CHANGES),
-    ("Risk register", _RISKS),
-    ("Licences", _LICENCES),
-    ("Access matrix", _ACCESS),
-    ("DR plan", _DR),
-    ("Open actions", _ACTIONS),
-]
+READINESS_WORKBOOK = {
+    "Contacts": _CONTACTS,
+    "Change calendar": _CHANGES,
+    "Risk register": _RISKS,
+    "Licences": _LICENCES,
+    "Access matrix": _ACCESS,
+    "DR plan": _DR,
+    "Open actions": _ACTIONS,
+}
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
     write_docx(OUT / "fairhaven-disaster-recovery-plan.docx",
-               "Fairhaven Building Society - Mortgage Platform Disaster Recovery Plan", FAIRHAVEN_PLAN,
-               FAIRHAVEN_TARGETS)
-    write_xlsx(OUT / "brightwater-operational-readiness.xlsx", READINESS_WORKBOOK)
+               "Fairhaven Building Society - Mortgage Platform Disaster Recovery Plan",
+               FAIRHAVEN_PLAN + [("Recovery targets per component", [Table(FAIRHAVEN_TARGETS)])])
+    write_xlsx(OUT / "brightwater-operational-readiness.xlsx", READINESS_WORKBOOK, styled=True)
 
 
 if __name__ == "__main__":
