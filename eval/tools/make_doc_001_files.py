@@ -33,9 +33,8 @@ def three_tier(name: str, region: str, azs: list[str], app_label: str, db_label:
             ("r53", "Amazon Route 53", "route_53"), ("cf", "Amazon CloudFront", "cloudfront"), ("waf", "AWS WAF", "waf"),
             ("acm", "AWS Certificate Manager", "certificate_manager_3"), ("s3", "Amazon S3 (static assets)", "s3"),
         ])
-    d.icon_line("region", 1240, 60, (0, 140), [
-        ("cw", "Amazon CloudWatch", "cloudwatch_2"), ("ssm", "AWS Systems Manager", "systems_manager"),
-    ])
+    d.icon("cw", "Amazon CloudWatch", "cloudwatch_2", "region", 1240, 60)
+    d.icon("ssm", "AWS Systems Manager", "systems_manager", "region", 1240, 200)
     d.group("vpc", "VPC 10.20.0.0/16", "vpc", "region", 140, 40, 1060, 740)
     d.icon("igw", "Internet gateway", "internet_gateway", "vpc", 500, 10)
     d.icon("alb", "Application Load Balancer", "elastic_load_balancing", "vpc", 500, 150)
@@ -206,9 +205,8 @@ def warm_standby_region(region: str, role: str, cidr: str, azs: list[str], prefi
     d.icon(f"{prefix}users", "Traders (Internet)", "users", "1", 20, 280)
     d.icon(f"{prefix}r53", "Route 53 failover record (health check on /health)", "route_53", "1", 20, 80)
     aws_region(d, f"Region {region} ({role})", 160, 20, 1120, 780, prefix)
-    d.icon_line(f"{prefix}region", 980, 60, (0, 140), [
-        (f"{prefix}cw", "Amazon CloudWatch", "cloudwatch_2"), (f"{prefix}s3", "Amazon S3 (trade confirmations, CRR)", "s3"),
-    ])
+    d.icon(f"{prefix}cw", "Amazon CloudWatch", "cloudwatch_2", f"{prefix}region", 980, 60)
+    d.icon(f"{prefix}s3", "Amazon S3 (trade confirmations, CRR)", "s3", f"{prefix}region", 980, 200)
     d.group(f"{prefix}vpc", f"VPC {cidr}", "vpc", f"{prefix}region", 20, 40, 930, 660)
     d.icon(f"{prefix}alb", "Application Load Balancer", "elastic_load_balancing", f"{prefix}vpc", 420, 10)
     d.icon(f"{prefix}asg", "EC2 Auto Scaling group " + ("(min 4, max 20)" if role == "primary" else "(min 2, scales on failover)"),
