@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.catalogue import Control, Criterion
+from grader.judges.engagement import CONCRETE_MET, best_engagement
 from grader.judges.modality import Modality, classify, forbids, own_negations
 from grader.judges.verdict import apply_findings, control_verdict, summarise
 from grader.judges.quotes import MAX_QUOTE_CHARS
@@ -47,58 +48,6 @@ MAX_QUOTES = 2
 
 # Structural attachments count as the evidence by their kind alone (a diagram is a diagram).
 STRUCTURAL_KINDS = {"drawio", "image", "terraform"}
-
-# A customer example names the concrete resources of one engagement: ids, ARNs, accounts,
-# CIDRs, addresses, resource names. Service names, durations and percentages are not such
-# names: an SOP is full of them too.
-_CONCRETE = re.compile(
-    r"\barn:aws\S*"
-    r"|\b(?:vpc|subnet|sg|i|ami|db|acl|igw|nat|rtb|eni|vol|snap|key|kms|tgw|vpce|pcx)-[0-9a-f]{4,}\b"
-    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b"
-    r"|\b\d{12}\b|\b\d{4}-\d{4}-\d{4}\b"
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|example|co\.uk|internal|local)\b"
-    r"|\balias/[\w/-]+"
-    r"|\b[A-Z][a-z0-9]+(?:[A-Z0-9][a-z0-9]*){1,}\b"
-    r"|\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+){2,}\b"
-    r"|\b[a-z][\w-]*=[\w.-]+"
-    r"|\b[A-Za-z][A-Za-z0-9]*(?:Role|Policy|Stack|Bucket|Function|Table|Queue|Topic|Alarm|Dashboard)\b"
-    r"|\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,}\b"
-)
-# Hyphenated words that are vocabulary, not resource names.
-_GENERIC_HYPHENATED = {
-    "multi-region", "multi-az", "day-to-day", "read-only", "long-term", "short-term", "least-privilege",
-    "e-mail", "third-party", "on-premises", "on-prem", "end-to-end", "cross-account", "self-assessment",
-    "self-service", "real-time", "follow-up", "sign-in", "single-sign-on", "high-availability",
-    "auto-scaling", "well-architected", "in-transit", "at-rest", "built-in", "up-to-date", "one-off",
-    "point-in-time", "break-glass", "role-based", "least-privileged", "non-production", "pre-production",
-    "re-run", "opt-in", "co-located", "step-by-step", "case-by-case", "best-practice", "top-level",
-    "first-time", "full-time", "part-time", "key-management", "customer-managed", "aws-managed",
-    "server-side", "client-side", "in-house", "non-prod", "pre-prod", "zero-downtime", "blue-green",
-    "per-customer", "per-account", "per-environment", "hands-on", "off-hours", "two-factor",
-    "multi-factor", "time-based", "one-time", "on-call", "run-book", "play-book", "so-called",
-    "go-live", "re-platforming", "e-commerce", "root-only", "cut-over", "roll-back", "rollback",
-    "sign-off", "hand-over", "write-once", "read-write", "non-critical", "business-critical",
-    "mission-critical", "high-level", "low-level", "open-source", "pay-as-you-go", "lift-and-shift",
-}
-CONCRETE_MET = 3  # concrete items needed in the engagement's paragraph for `met`
-
-# An engagement is told as a story (past tense, a named customer, a date) or introduced as
-# one ("customer example", "case study"); an SOP is written in the present or imperative.
-_NARRATIVE = re.compile(
-    r"\b(?:we|our\s+(?:team|consultants|engineers)|the\s+team|they)\s+(?:\w+\s+){0,2}?"
-    r"(?:\w{3,}ed|built|set\s+up|ran|made|wrote|took|gave|chose|put|kept|sent|held|led|began|brought|"
-    r"found|got|paid|rolled\s+out|did|sat|met|told|spoke|saw|went|ran|won|chose|drew|grew|knew|"
-    r"set\s+(?:up|out)|were|was)\b"
-    r"|\b(?:last|in|since|during)\s+(?:year|month|quarter|spring|summer|autumn|fall|winter|january|february|"
-    r"march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
-    r"|\b(?i:at|for|with)\s+(?!AWS\b|Amazon\b|Example\b|Production\b|Customer\b|Each\b|All\b|Every\b)"
-    r"[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b(?!\s+(?:Center|Manager|Gateway|Service|Catalog))"
-    r"|(?i:\b(?:customer|client)\s+(?:example|implementation)\b|\bcase\s+stud(?:y|ies)\b)"
-    r"|\b(?!AWS\b|Amazon\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*['’]s\s+(?:[\w-]+\s+){0,3}?(?i:platform|accounts?|environment|"
-    r"workloads?|application|site|api|system|project|estate|portal|service)\b"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -460,93 +409,6 @@ def _excluded_spans(findings: list[Finding]) -> dict[str, list[tuple[int, int]]]
         if f.rule.startswith("injection") and f.source is not None:
             out.setdefault(f.source.file, []).append((f.source.start, f.source.end))
     return out
-
-
-# Product names written in CamelCase are vocabulary too, not an engagement's resources.
-_PRODUCT_NAMES = {
-    "cloudwatch", "cloudtrail", "cloudfront", "cloudformation", "cloudshell", "cloudhsm", "dynamodb",
-    "postgresql", "mysql", "elasticache", "opensearch", "sagemaker", "guardduty", "eventbridge",
-    "quicksight", "securityhub", "powershell", "javascript", "typescript", "github", "gitlab",
-    "bitbucket", "codebuild", "codepipeline", "codedeploy", "codecommit", "devops", "iam", "macie",
-    "datadog", "newrelic", "pagerduty", "opsgenie", "servicenow", "okta", "jenkins", "terraform",
-    "grafana", "kubernetes", "openid", "oauth", "saml", "mfa", "sso", "vpc", "ebs", "sqlserver",
-    "microsoft", "apigateway", "appsync", "fargate", "aurora", "redshift", "athena", "glue",
-    "kinesis", "cognito", "xray", "inspector", "config", "backup", "organizations", "controltower",
-}
-
-
-def concrete_items(text: str) -> set[str]:
-    """The distinct concrete things (ids, names, figures) a text names."""
-    return {
-        m for m in _CONCRETE.findall(text)
-        if m.lower() not in _GENERIC_HYPHENATED and m.lower() not in _PRODUCT_NAMES
-    }
-
-
-def _paragraph(doc: Document, start: int, end: int) -> str:
-    lo = doc.text.rfind("\n\n", 0, start)
-    hi = doc.text.find("\n\n", end)
-    return doc.text[lo + 1 if lo >= 0 else 0: hi if hi >= 0 else len(doc.text)]
-
-
-@dataclass(frozen=True, slots=True)
-class Engagement:
-    """The paragraph that best tells one customer engagement."""
-
-    doc: Document
-    start: int
-    end: int
-    items: frozenset[str]
-    narrative: bool
-
-    @property
-    def text(self) -> str:
-        return self.doc.text[self.start:self.end]
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for m in re.finditer(r"\n[ \t]*\n", text):
-        if text[pos:m.start()].strip():
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        spans.append((pos, len(text)))
-    return spans
-
-
-def best_engagement(
-    control: Control, documents: list[Document], excluded: dict[str, list[tuple[int, int]]]
-) -> Engagement | None:
-    """The best-told engagement: from a paragraph introducing it to the end of its document.
-
-    An engagement's story usually runs over several paragraphs (account, then contacts, then
-    logging), so the window extends from the first engagement paragraph to the document's end.
-    """
-    cues = [cue for c in control.criteria if c.slug != "customer-example" for cue in c.cues]
-    best: tuple[tuple, Engagement] | None = None
-    for doc in documents:
-        if doc.kind in ("json", "yaml", "terraform"):
-            continue  # templates name resources but tell no engagement
-        kept = [(b, e) for b, e in paragraphs(doc.text)
-                if not any(b < xe and e > xb for xb, xe in excluded.get(doc.path, []))]
-        relevant = [(b, e) for b, e in kept
-                    if any(re.search(cue, doc.text[b:e], re.IGNORECASE) for cue in cues)]
-        if not relevant:
-            continue
-        opening = next(((b, e) for b, e in kept if _NARRATIVE.search(doc.text[b:e])), None)
-        start = opening[0] if opening else relevant[0][0]
-        window = [(b, e) for b, e in kept if b >= start]
-        items = frozenset(i for b, e in window for i in concrete_items(doc.text[b:e]))
-        # An answer that names several of its own resources is an engagement even when told
-        # in the present tense ("the register is its implementation for the repairs-api").
-        told = opening is not None or (doc.kind == "response" and len(items) > CONCRETE_MET)
-        found = Engagement(doc, start, window[-1][1], items, told)
-        # The answer itself is where the example normally is; an SOP names resources too.
-        rank = (found.narrative, doc.kind == "response", len(found.items))
-        if best is None or rank > best[0]:
-            best = (rank, found)
-    return best[1] if best else None
 
 
 def _attachment_verdict(
