@@ -23,9 +23,10 @@ from bench.assess import measure_assessment, measure_scaling
 from bench.ingest import measure_ingestion
 from bench.llm import measure_llm
 from bench.plan import PLANS, Plan
-from bench.report import print_report, section_table, write_json, write_markdown
+from bench.report import print_report, write_json, write_markdown
 from bench.results import BenchReport, Section
 from bench.runner import BenchError
+from bench.startup import measure_startup
 
 Measure = Callable[[Plan, Path], list[Section]]
 
@@ -34,15 +35,9 @@ def _one(fn: Callable[[Plan, Path], Section]) -> Measure:
     return lambda plan, workdir: [fn(plan, workdir)]
 
 
-def _startup(plan: Plan, workdir: Path) -> list[Section]:
-    from bench.startup import measure_startup
-
-    return [measure_startup(plan, workdir)]
-
-
 # Section name -> measurement, in the order they run. "llm" yields the tokens section too.
 SECTIONS: dict[str, Measure] = {
-    "startup": _startup,
+    "startup": _one(measure_startup),
     "ingest": _one(measure_ingestion),
     "assess": _one(measure_assessment),
     "scaling": _one(measure_scaling),
@@ -57,10 +52,10 @@ def run(plan: Plan, only: list[str], command: str, console: Console) -> BenchRep
         for name, measure in SECTIONS.items():
             if only and name not in only:
                 continue
+            began = time.perf_counter()
             with console.status(f"measuring {name}..."):
                 sections = measure(plan, Path(tmp))
-            for section in sections:
-                console.print(section_table(section), style="dim")  # progress as it happens
+            console.print(f"[dim]{name}: {time.perf_counter() - began:.1f} s[/dim]", highlight=False)
             report.sections.extend(sections)
     report.seconds = time.perf_counter() - started
     return report
@@ -89,7 +84,7 @@ def bench(
     except BenchError as exc:
         console.print(f"[red]error: {exc}[/red]", highlight=False)
         raise typer.Exit(2) from None
-    print_report(report, Console())
+    print_report(report, Console(width=None if sys.stdout.isatty() else 120))
     if json_path:
         write_json(report, json_path)
     if markdown_path:

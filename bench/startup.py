@@ -35,7 +35,7 @@ def measure_startup(plan: Plan, workdir: Path) -> Section:
         _cli_row("grader controls", controls),
         {"step": "import grader (package)", "median s": imports["package_s"], "runs": 1},
         {"step": "import offline pipeline", "median s": imports["pipeline_s"], "runs": 1},
-        {"step": "import LLM judge (langchain-openai)", "median s": imports["llm_judge_s"], "runs": 1},
+        {"step": "import LLM judge, on top (langchain-openai)", "median s": imports["llm_judge_s"], "runs": 1},
         {"step": "embedding model load", "median s": model["load_s"], "peak RSS MB": model_run.peak_rss_mb,
          "runs": 1},
         {"step": "first embedding (1 sentence)", "median s": model["first_embed_s"], "runs": 1},

@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from grader.checks.locate import locate
-from grader.checks.rules import ChecksDataError, finding, load_yaml
+from grader.checks.rules import finding, load_model
 from grader.models import Document, Finding
 
 ORIGIN = "drawio"
@@ -31,10 +31,7 @@ class DrawioKnowledge(BaseModel):
 
 @lru_cache(maxsize=1)
 def knowledge() -> DrawioKnowledge:
-    try:
-        return DrawioKnowledge.model_validate(load_yaml(DRAWIO_FILE))
-    except ValidationError as exc:
-        raise ChecksDataError(f"{DRAWIO_FILE}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+    return load_model(DRAWIO_FILE, DrawioKnowledge)
 
 
 def _cells(data: object) -> list[dict]:

@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from grader.checks.locate import Needle, locate, path_join, path_needles
-from grader.checks.rules import ChecksDataError, finding, load_yaml
+from grader.checks.rules import finding, load_model
 from grader.checks.values import as_list, text_of
 from grader.models import Document, Finding
 
@@ -57,10 +57,7 @@ class IamKnowledge(BaseModel):
 
 @lru_cache(maxsize=1)
 def knowledge() -> IamKnowledge:
-    try:
-        return IamKnowledge.model_validate(load_yaml(IAM_FILE))
-    except ValidationError as exc:
-        raise ChecksDataError(f"{IAM_FILE}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+    return load_model(IAM_FILE, IamKnowledge)
 
 
 @dataclass(frozen=True, slots=True)

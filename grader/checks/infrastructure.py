@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from grader.checks.rules import ChecksDataError, finding, load_yaml
+from grader.checks.rules import finding, load_model
 from grader.models import Finding, Provenance
 
 NETWORK_FILE = Path(__file__).with_name("network.yaml")
@@ -33,10 +33,7 @@ class NetworkKnowledge(BaseModel):
 
 @lru_cache(maxsize=1)
 def network() -> NetworkKnowledge:
-    try:
-        return NetworkKnowledge.model_validate(load_yaml(NETWORK_FILE))
-    except ValidationError as exc:
-        raise ChecksDataError(f"{NETWORK_FILE}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from exc
+    return load_model(NETWORK_FILE, NetworkKnowledge)
 
 
 # --------------------------------------------------------------------------- facts

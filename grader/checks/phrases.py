@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from grader.catalogue import Control, UnacceptablePattern
-from grader.checks.rules import ChecksDataError, load_yaml
+from grader.checks.rules import ChecksDataError, load_model
 from grader.models import Document, Finding
-from grader.text import sentence_spans as sentences
 from grader.text import Span
+from grader.text import sentence_spans as sentences
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 MAX_QUOTE = 300  # characters of the sentence repeated in a finding's message
@@ -95,8 +95,8 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
+    k = load_model(PHRASES_FILE, _Knowledge)
     try:
-        k = _Knowledge.model_validate(load_yaml(PHRASES_FILE))
         return Vocabulary(
             negated_before=_words(k.negation.before),
             negated_after=_words(k.negation.after),
@@ -110,9 +110,6 @@ def vocabulary() -> Vocabulary:
             given_names=frozenset(n.lower() for n in k.contacts.given_names),
             concrete=(_words(k.concrete.services), *(re.compile(p) for p in k.concrete.patterns)),
         )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ChecksDataError(f"{PHRASES_FILE}: field {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
     except re.error as exc:
         raise ChecksDataError(f"{PHRASES_FILE}: invalid regular expression: {exc}") from exc
 

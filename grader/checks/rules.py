@@ -6,6 +6,8 @@ for grading. Keeping it as data lets a reviewer retune a severity without touchi
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from grader.errors import UserError
 from grader.models import Finding, Provenance, Severity
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
+
+M = TypeVar("M", bound="BaseModel")
 
 
 class ChecksDataError(UserError):
@@ -40,6 +44,16 @@ def load_yaml(path: Path) -> object:
         raise ChecksDataError(f"{path}: cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
         raise ChecksDataError(f"{path}: invalid YAML: {exc}") from exc
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Read one of this package's YAML files into its pydantic model, naming file and field."""
+    try:
+        return model.model_validate(load_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ChecksDataError(f"{path}: field '{where}': {first['msg']}") from exc
 
 
 @lru_cache(maxsize=1)
