@@ -24,7 +24,7 @@ from bench.ingest import measure_ingestion
 from bench.llm import measure_llm
 from bench.plan import PLANS, Plan
 from bench.report import print_report, write_json, write_markdown
-from bench.results import BenchReport, Section
+from bench.results import BenchReport, Section, load_average
 from bench.runner import BenchError
 from bench.startup import measure_startup
 
@@ -58,6 +58,7 @@ def run(plan: Plan, only: list[str], command: str, console: Console) -> BenchRep
             console.print(f"[dim]{name}: {time.perf_counter() - began:.1f} s[/dim]", highlight=False)
             report.sections.extend(sections)
     report.seconds = time.perf_counter() - started
+    report.machine["load_avg_end"] = load_average()
     return report
 
 
@@ -76,13 +77,14 @@ def bench(
     console = Console(stderr=True)
     unknown = sorted(set(only or []) - set(SECTIONS))
     if unknown:
-        console.print(f"[red]error: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        console.print(f"[red]error: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}",
+                      soft_wrap=True, highlight=False)
         raise typer.Exit(2)
     command = "python -m bench" + (" " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
     try:
         report = run(PLANS["quick" if quick else "full"], list(only or []), command, console)
     except BenchError as exc:
-        console.print(f"[red]error: {exc}[/red]", highlight=False)
+        console.print(f"[red]error: {exc}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     print_report(report, Console(width=None if sys.stdout.isatty() else 120))
     if json_path:

@@ -1,5 +1,5 @@
 """Evidence the benchmarks generate: PDFs and DOCX of N pages, and the sample application
-with its attachments made N times longer.
+with its prose attachments made N times longer.
 
 Every generated sentence is different (templates filled from bench/corpus.yaml, copies
 reworded with a qualifier), because the grader memoises embeddings per sentence: repeated
@@ -63,14 +63,6 @@ def page_paragraphs(rng: random.Random, number: int, chars: int = PAGE_CHARS) ->
         paragraphs.append(text)
         written += len(text)
     return paragraphs
-
-
-def latin1(text: str) -> str:
-    """fpdf2's core fonts are Latin-1: replace what they cannot draw (dashes, quotes...)."""
-    text = text.translate(str.maketrans({"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u2018": "'",
-                                         "\u201c": '"', "\u201d": '"', "\u2022": "-", "\u2265": ">=",
-                                         "\u2264": "<="}))
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def write_pdf(path: Path, pages: int, seed: int = 7) -> int:
@@ -147,30 +139,14 @@ def lengthened(text: str, factor: int) -> str:
     return "\n\n".join([text, *(reworded(text, n) for n in range(1, factor))])
 
 
-def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-
-
-def write_text_pdf(path: Path, text: str) -> None:
-    """A PDF of plain text, page breaks wherever they fall."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "", 10)
-    for line in latin1(text).splitlines():
-        pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-
-
 def scale_application(source: Path, target_dir: Path, factor: int) -> ScaledApplication:
-    """Copy the application folder of `source` into `target_dir` and lengthen its Markdown,
-    text and PDF attachments `factor` times (structured files - templates, policies, diagrams,
-    spreadsheets - are left as they are: their size is not what partners iterate on).
+    """Copy the application folder of `source` into `target_dir` and make its Markdown and
+    text attachments `factor` times longer.
 
-    The PDF is re-typeset at every factor, 1x included, so all sizes share one layout.
+    Prose is what partners pile up (runbooks, standards, checklists). PDFs, templates,
+    policies, diagrams and spreadsheets stay as they are: PDF throughput has its own section,
+    and the one PDF of the sample is cited by four controls, so lengthening it would make the
+    100x run take minutes without telling anything the marginal cost does not.
     """
     folder = source.parent
     if target_dir.exists():
@@ -178,13 +154,8 @@ def scale_application(source: Path, target_dir: Path, factor: int) -> ScaledAppl
     shutil.copytree(folder, target_dir)
     scaled: list[str] = []
     for path in sorted(target_dir.rglob("*")):
-        suffix = path.suffix.lower()
-        rel = path.relative_to(target_dir).as_posix()
-        if path.name == source.name or suffix not in (".md", ".txt", ".pdf") or path.name == "README.md":
+        if path.suffix.lower() not in (".md", ".txt") or path.name == "README.md" or path.name == source.name:
             continue
-        if suffix == ".pdf":
-            write_text_pdf(path, lengthened(pdf_text(path), factor))
-        else:
-            path.write_text(lengthened(path.read_text(encoding="utf-8"), factor), encoding="utf-8")
-        scaled.append(rel)
+        path.write_text(lengthened(path.read_text(encoding="utf-8"), factor), encoding="utf-8")
+        scaled.append(path.relative_to(target_dir).as_posix())
     return ScaledApplication(path=target_dir / source.name, factor=factor, scaled_files=scaled)

@@ -17,21 +17,22 @@ class Plan(BaseModel):
     read_repeats: int  # reads of each file in one process
     assess_cold_runs: int  # fresh process and fresh GRADER_HOME each
     assess_warm_runs: int  # fresh process, GRADER_HOME of a cold run (embedding cache on disk)
-    same_process_runs: int  # assessments in one process (model loaded, vectors in memory)
+    same_process_repeats: int  # more assessments in each warm process (model loaded, vectors in memory)
     scales: list[int]  # attachment volume factors
     llm_latency: float  # seconds the fake server waits before each answer
     llm_concurrency: list[int] = [1, 8]
     model: str = "gpt-4o-mini"  # priced in grader/judges/prices.yaml
+    # Prompt-size knobs: each value is tried with the other knob at its default.
     evidence_top_k: list[int] = [3, 6, 10]
     examples_top_k: list[int] = [0, 1, 2, 3]
 
 
 PLANS: dict[Mode, Plan] = {
-    "quick": Plan(mode="quick", cli_runs=3, pdf_pages=[10, 100], docx_pages=[10], read_repeats=2,
-                  assess_cold_runs=1, assess_warm_runs=1, same_process_runs=2, scales=[1, 10],
-                  llm_latency=0.2),
+    "quick": Plan(mode="quick", cli_runs=2, pdf_pages=[10, 100], docx_pages=[10], read_repeats=2,
+                  assess_cold_runs=1, assess_warm_runs=1, same_process_repeats=2, scales=[1, 10],
+                  llm_latency=0.2, evidence_top_k=[3, 10], examples_top_k=[0]),
     "full": Plan(mode="full", cli_runs=5, pdf_pages=[10, 100, 500], docx_pages=[10, 100], read_repeats=3,
-                 assess_cold_runs=3, assess_warm_runs=3, same_process_runs=3, scales=[1, 10, 100],
+                 assess_cold_runs=3, assess_warm_runs=3, same_process_repeats=1, scales=[1, 10, 100],
                  llm_latency=0.5),
 }
 

@@ -55,6 +55,11 @@ def embedder(sentences: int = 256) -> dict[str, Any]:
             "sentences_per_s": sentences / batch_s}
 
 
+def startup() -> dict[str, Any]:
+    """imports, then the embedding model in the same process (its imports are paid by then)."""
+    return {"imports": imports(), "embedder": embedder()}
+
+
 # ---------------------------------------------------------------------- ingestion
 
 
@@ -83,8 +88,8 @@ def assess(application: str, repeats: int = 1, preload_model: bool = False,
            count_volume: bool = False) -> dict[str, Any]:
     """load_application + assess with the offline judge, `repeats` times in this process.
 
-    preload_model loads the embedding model first, outside the timing, so a scaling series
-    measures the work that grows with the application rather than a fixed start-up cost.
+    preload_model loads the embedding model first and times it apart (model_load_s), so a
+    scaling series can measure the work that grows with the application.
     """
     from grader.config import get_settings
     from grader.engine import assess as run_assessment
@@ -92,10 +97,11 @@ def assess(application: str, repeats: int = 1, preload_model: bool = False,
     from grader.ingest.application import load_application
 
     settings = get_settings().model_copy(update={"judge": "offline"})
+    load_s = 0.0
     if preload_model:
         from grader.embeddings import get_embedder
 
-        get_embedder()._load()  # noqa: SLF001
+        load_s, _ = _timed(get_embedder()._load)  # noqa: SLF001
 
     def once() -> Any:
         app = load_application(Path(application))
@@ -107,6 +113,7 @@ def assess(application: str, repeats: int = 1, preload_model: bool = False,
         runs.append(seconds)
     out: dict[str, Any] = {
         "runs_s": runs,
+        "model_load_s": load_s,
         "verdicts": {c.control: c.verdict for c in result.controls},
         "control_s": {c.control: c.seconds for c in result.controls},
     }
@@ -137,21 +144,32 @@ def llm(application: str, latency: float, concurrency: list[int], model: str,
     from grader.engine import make_judge
     from grader.ingest.application import load_application
     from tests.fakes.llm_judge import llm_settings
-    from tests.fakes.openai_server import FakeOpenAI, Reply, judgement
+    from tests.fakes.openai_server import FakeOpenAI, Reply, in_flight_peak, judgement
 
     app = load_application(Path(application))
     home = get_settings().home
     # Warm-up with the offline judge: loads the embedding model and memoises the evidence's
     # vectors, so the LLM figures below are the judge's cost, not the first embedding.
     offline_s, offline = _timed(lambda: run_assessment(app, make_judge("offline"), settings=get_settings()))
-    out: dict[str, Any] = {"latency_s": latency, "offline_warmup_s": offline_s, "runs": []}
+    out: dict[str, Any] = {"latency_s": latency, "offline_warmup_s": offline_s, "runs": [],
+                           "controls": sum(1 for a in app.controls.values() if a.answered)}
     with FakeOpenAI(lambda body: Reply(judgement(body)), latency=latency) as server:
+        # Build one judge untimed: the first pays langchain-openai's import (see the imports row).
+        make_judge("llm", llm_settings(server, home, model=model))
         for workers in concurrency:
             settings = llm_settings(server, home, model=model, concurrency=workers)
             before = server.calls
+            started = time.monotonic()
             wall, result = _timed(lambda: run_assessment(app, make_judge("llm", settings), settings=settings))
-            out["runs"].append({"concurrency": workers, "wall_s": wall, "calls": server.calls - before,
-                                "usage": result.usage.model_dump()})
+            sent = server.requests[before:]
+            out["runs"].append({
+                "concurrency": workers, "wall_s": wall, "calls": len(sent), "usage": result.usage.model_dump(),
+                # When requests reached the server, from the start of assess(): how soon the
+                # first call went out and how late the last one did, and how many overlapped.
+                "first_request_s": min(r["received"] for r in sent) - started,
+                "last_request_s": max(r["received"] for r in sent) - started,
+                "in_flight_peak": in_flight_peak(sent),
+            })
         sent = server.requests[-len(app.controls):]
         out["request_chars"] = request_chars([r["body"] for r in sent])
 
@@ -204,7 +222,7 @@ def prompt_chars(app: Any, top_k: list[int], examples_k: list[int]) -> list[dict
                                 *((default_k, ek) for ek in examples_k)]))
     rows = []
     for k, ek in pairs:
-        system = human = blocks_total = 0
+        system = human = blocks_total = evidence_text = examples_text = 0
         for control, evidence, findings in prepared:
             retrieved = retrieve(control, evidence, top_k=k, examples_k=ek)
             blocks = evidence_blocks(retrieved)
@@ -212,7 +230,10 @@ def prompt_chars(app: Any, top_k: list[int], examples_k: list[int]) -> list[dict
             system += len(system_text)
             human += len(human_text)
             blocks_total += len(blocks)
+            evidence_text += sum(len(b.text) for b in blocks)
+            examples_text += sum(len(t) for t in [*retrieved.good_examples, *retrieved.unacceptable_examples])
         rows.append({"evidence_top_k": k, "examples_top_k": ek, "system": system, "human": human,
+                     "evidence": evidence_text, "examples": examples_text,
                      "blocks": blocks_total, "controls": len(prepared)})
     return rows
 
@@ -236,7 +257,7 @@ def completion_chars(assessment: Any) -> int:
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
-    "imports": imports, "embedder": embedder, "read": read, "assess": assess, "llm": llm,
+    "startup": startup, "read": read, "assess": assess, "llm": llm,
 }
 
 

@@ -60,8 +60,9 @@ def print_report(report: BenchReport, console: Console | None = None) -> None:
     if report.targets:
         console.print(targets_table(report))
     m = report.machine
-    console.print(f"[dim]{report.mode} run in {report.seconds:.0f} s on {m['cpus']} CPUs, Python {m['python']}; "
-                  f"`{report.command}`[/dim]", highlight=False)
+    console.print(f"[dim]{report.mode} run in {report.seconds:.0f} s on {m['cpus']} CPUs, Python {m['python']}, "
+                  f"load average {m.get('load_avg_start')} -> {m.get('load_avg_end')}; `{report.command}`[/dim]",
+                  highlight=False)
 
 
 def write_json(report: BenchReport, path: Path) -> None:
@@ -92,6 +93,7 @@ def to_markdown(report: BenchReport) -> str:
         parts.append("**Targets**\n\n" + "\n".join(rows))
     m = report.machine
     parts.append(f"_{report.mode} run, {report.seconds:.0f} s, {m['cpus']} CPUs, Python {m['python']}, "
+                 f"load average {m.get('load_avg_start')} -> {m.get('load_avg_end')}, "
                  f"{report.started:%Y-%m-%d}: `{report.command}`_")
     return "\n\n".join(parts) + "\n"
 

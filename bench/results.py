@@ -35,7 +35,18 @@ class Section(BaseModel):
 def machine() -> dict[str, Any]:
     import os
 
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "load_avg_start": load_average()}
+
+
+def load_average() -> float | None:
+    """The 1-minute load average: other work on the machine slows every figure down."""
+    import os
+
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:  # not available on this platform
+        return None
 
 
 class BenchReport(BaseModel):

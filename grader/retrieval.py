@@ -16,7 +16,7 @@ import numpy as np
 
 from grader.catalogue import Control, Criterion
 from grader.models import Chunk, ControlEvidence, RetrievedEvidence, ScoredChunk
-from grader.text import sentence_spans
+from grader.text import rx, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def tokens(text: str) -> list[str]:
 
 
 def cue_hits(criterion: Criterion, text: str) -> int:
-    return sum(1 for cue in criterion.cues if re.search(cue, text, re.IGNORECASE))
+    return sum(1 for cue in criterion.cues if rx(cue).search(text))
 
 
 def _ranks(scores: Sequence[float]) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A sentence ends at . ! ? followed by space and an upper-case/number/quote start; at a blank
 # line; at a line break before a bullet, numbered item, heading or table row; or at a line
@@ -99,3 +100,9 @@ def segmented_sentence_spans(text: str, bounds: list[tuple[int, int]]) -> list[S
     if pos < len(text):
         spans += [Span(s.start + pos, s.end + pos, s.text) for s in sentence_spans(text[pos:])]
     return spans
+
+
+@lru_cache(maxsize=8192)
+def rx(pattern: str) -> re.Pattern[str]:
+    """A knowledge pattern compiled once, case-insensitive (re's own cache holds only 512)."""
+    return re.compile(pattern, re.IGNORECASE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from grader.catalogue import Control
 from grader.models import Document
+from grader.text import rx
 
 # A customer example names the concrete resources of one engagement: ids, ARNs, accounts,
 # CIDRs, addresses, resource names. Service names, durations and percentages are not such
@@ -130,7 +131,7 @@ def best_engagement(
         kept = [(b, e) for b, e in paragraphs(doc.text)
                 if not any(b < xe and e > xb for xb, xe in excluded.get(doc.path, []))]
         relevant = [(b, e) for b, e in kept
-                    if any(re.search(cue, doc.text[b:e], re.IGNORECASE) for cue in cues)]
+                    if any(rx(cue).search(doc.text[b:e]) for cue in cues)]
         if not relevant:
             continue
         opening = next(((b, e) for b, e in kept if _NARRATIVE.search(doc.text[b:e])), None)

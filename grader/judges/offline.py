@@ -34,7 +34,7 @@ from grader.models import (
     Quote,
     RetrievedEvidence,
 )
-from grader.text import sentence_spans
+from grader.text import rx, sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -130,7 +130,7 @@ def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
     cue match counts.
     """
     matches = sorted(
-        (m.start(), m.span(), cue) for cue in cues for m in [re.search(cue, text, re.IGNORECASE)] if m
+        (m.start(), m.span(), cue) for cue in cues for m in [rx(cue).search(text)] if m
     )
     if not matches:
         return classify(text, None)
@@ -143,7 +143,7 @@ def _most_assertive(text: str, cues: Sequence[str]) -> Modality:
 def _matching(patterns: Sequence[str], text: str) -> tuple[str, tuple[int, int]] | None:
     """The first pattern that matches, and where."""
     for pattern in patterns:
-        m = re.search(pattern, text, re.IGNORECASE)
+        m = rx(pattern).search(text)
         if m:
             return pattern, m.span()
     return None
@@ -427,7 +427,7 @@ def _attachment_verdict(
                         f"Supplied as an attachment: {in_attachment[0].sentence.doc.path}.")
     for doc in documents:
         for pattern in criterion.accepted_links:
-            m = re.search(pattern, doc.text, re.IGNORECASE)
+            m = rx(pattern).search(doc.text)
             if m:
                 quote = Quote(text=m.group(0), source=doc.provenance(*m.span()))
                 return CriterionVerdict(slug=criterion.slug, status="met", quotes=[quote],
