@@ -20,6 +20,9 @@ from grader.text import rx, sentence_spans
 
 log = logging.getLogger(__name__)
 
+# Evidence with more chunks than this is searched through a per-application Chroma
+# collection (HNSW); below it an exact numpy cosine is faster and just as good.
+INDEX_ABOVE_CHUNKS = 48
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the head of each ranking
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9\-_.:/]*", re.IGNORECASE)
 
@@ -120,6 +123,7 @@ def retrieve(
     embed: Embed | None = None,
     vector_search: VectorSearch | None = chroma_vector_search,
     examples_k: int = 2,
+    index_above: int = INDEX_ABOVE_CHUNKS,
 ) -> RetrievedEvidence:
     """Best evidence chunks per criterion, plus the closest calibration examples."""
     if embed is None:
@@ -132,10 +136,10 @@ def retrieve(
     if chunks:
         chunk_vectors = chunk_vectors_from_sentences(chunks, evidence, embed)
         query_vectors = embed(queries)
-        if vector_search is not None and len(chunks) > top_k:
+        if vector_search is not None and len(chunks) > index_above:
             vector_orders = vector_search(chunks, chunk_vectors, list(query_vectors))
             vector_ranks = [_positions(o, len(chunks)) for o in vector_orders]
-        else:  # everything fits in k: plain cosine ranks, no index needed
+        else:  # small evidence: exact cosine over every chunk beats an index round-trip
             vector_ranks = [_ranks(list(chunk_vectors @ q)) for q in query_vectors]
         for criterion, query, v_rank in zip(control.criteria, queries, vector_ranks):
             kw_rank = _ranks(bm25_scores(chunks, query + " " + criterion.slug))

@@ -57,3 +57,21 @@ def test_examples_come_from_the_knowledge_index_once_built(grader_home: Path, tm
     assert len(got.unacceptable_examples) == 2
     assert set(got.unacceptable_examples) <= {e.text.strip() for e in control.unacceptable_examples} | {
         e.text for e in control.unacceptable_examples}
+
+
+def test_large_evidence_goes_through_a_chroma_collection_with_the_same_ranking(grader_home: Path, tmp_path: Path) -> None:
+    from grader.retrieval import chroma_vector_search
+
+    calls: list[int] = []
+
+    def recording_search(chunks, vectors, queries):
+        calls.append(len(chunks))
+        return chroma_vector_search(chunks, vectors, queries)
+
+    sop = FILLER + "\n\nMFA is enabled on the root user with a hardware token.\n\n" + FILLER
+    control = get_catalogue()["ACCT-001"]
+    ev = evidence(tmp_path, "See the attached SOP.", sop)
+    exact = retrieve(control, ev, top_k=3, examples_k=0, vector_search=None)
+    indexed = retrieve(control, ev, top_k=3, examples_k=0, vector_search=recording_search, index_above=0)
+    assert calls == [len(ev.chunks)]
+    assert indexed.per_criterion["root-mfa"][0].chunk.id == exact.per_criterion["root-mfa"][0].chunk.id
