@@ -6,6 +6,7 @@ Nothing downstream reaches back upstream: judges see only RetrievedEvidence and 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -69,10 +70,17 @@ def not_answered(control: Control, errors=()) -> ControlAssessment:
     )
 
 
-def gather_evidence(answer: ControlAnswer, base_dir: Path) -> ControlEvidence:
+def gather_evidence(answer: ControlAnswer, base_dir: Path, reader=None) -> ControlEvidence:
     from grader.ingest import ingest_control
 
-    return ingest_control(answer, base_dir)
+    return ingest_control(answer, base_dir, reader)
+
+
+def shared_reader():
+    """A reader that parses each attachment once per assessment (documents are immutable)."""
+    from grader.ingest.readers import read
+
+    return lru_cache(maxsize=None)(read)
 
 
 def prepare(
@@ -143,6 +151,7 @@ def assess(
 
     controls = list(catalogue)
     results: dict[str, ControlAssessment] = {}
+    reader = shared_reader()
 
     def finish(control: Control, result: ControlAssessment, load_errors: list) -> None:
         if load_errors:
@@ -163,7 +172,7 @@ def assess(
                 finish(control, not_answered(control), load_errors)
                 continue
             began = time.perf_counter()
-            evidence = gather_evidence(answer, base_dir)
+            evidence = gather_evidence(answer, base_dir, reader)
             if not evidence.answered:
                 finish(control, not_answered(control, evidence.errors), load_errors)
                 continue

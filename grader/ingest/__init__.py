@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.ingest.chunking import chunk_document
@@ -56,14 +57,22 @@ def secret_findings(doc: Document, control: str) -> list[Finding]:
     return findings
 
 
-def ingest_control(answer: ControlAnswer, base_dir: Path) -> ControlEvidence:
-    """Read the answer and every attachment, chunk them, and collect errors and findings."""
+Reader = Callable[[Path, Path], "Document | IngestError"]
+
+
+def ingest_control(answer: ControlAnswer, base_dir: Path, reader: Reader | None = None) -> ControlEvidence:
+    """Read the answer and every attachment, chunk them, and collect errors and findings.
+
+    `reader` lets a caller share reads across controls (an SOP cited by four controls is
+    parsed once per assessment); by default every attachment is read afresh.
+    """
+    reader = reader or read
     documents: list[Document] = []
     errors: list[IngestError] = []
     if answer.response.strip():
         documents.append(response_document(answer.response))
     for attachment in dict.fromkeys(answer.attachments):  # the same file once
-        result = read(Path(attachment), Path(base_dir))
+        result = reader(Path(attachment), Path(base_dir))
         if isinstance(result, IngestError):
             errors.append(result.model_copy(update={"control": answer.control}))
         else:
