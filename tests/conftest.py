@@ -7,14 +7,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from grader.config import reset_settings
+from tests.servers import stop, wait_until_healthy
 
 # Transcribed from shared/spec/controls.md (the contract table); never derived from the code.
 CONTRACT: dict[str, list[str]] = {
@@ -83,24 +82,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}; see {data / 'server.log'}")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not answer on {url}; see {data / 'server.log'}")
-            time.sleep(0.2)
+        wait_until_healthy(proc, f"{url}/api/v2/heartbeat", lambda r: r.status_code == 200, 60,
+                           lambda: f"see {data / 'server.log'}")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+        log.close()
         log.close()

@@ -13,8 +13,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import stop, wait_until_healthy
 
 from grader.cli.webapp import APP_SCRIPT, streamlit_command
 
@@ -49,26 +50,11 @@ def served_app(grader_home: Path, tmp_path: Path) -> Iterator[str]:
                                 env={**os.environ, "GRADER_HOME": str(grader_home)})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url}: {log_path.read_text()[-2000:]}")
-            time.sleep(0.3)
+        wait_until_healthy(proc, f"{url}/_stcore/health", lambda r: r.text.strip() == "ok", 120,
+                           lambda: log_path.read_text()[-2000:])
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
 
 
 def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: str, tmp_path: Path) -> None:
