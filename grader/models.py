@@ -5,7 +5,6 @@ These are the boundaries of the pipeline. Stages exchange only these types.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -257,14 +256,6 @@ class Assessment(_Model):
 
     def control(self, control_id: str) -> ControlAssessment | None:
         return next((c for c in self.controls if c.control == control_id), None)
-
-
-_WS = re.compile(r"\s+")
-
-
-def normalise_ws(text: str) -> str:
-    """Collapse whitespace; used wherever quotes are compared with evidence."""
-    return _WS.sub(" ", text).strip()
 
 
 def relpath(path: Path, base: Path) -> str:

@@ -199,10 +199,10 @@ def _examples_from_index(control_id: str, text: str, k: int) -> tuple[list[str],
     if not settings.chroma_url and not settings.chroma_dir.exists():
         return None  # never indexed on this machine: do not create an empty store as a side effect
     from grader.knowledge_index import query_examples
-    from grader.store import evidence_client, get_client
+    from grader.store import knowledge_client
 
     try:
-        client = evidence_client() if settings.chroma_url else get_client(settings)
+        client = knowledge_client()
         good = query_examples(client, control_id, text[:2000], "pass", k)
         bad = query_examples(client, control_id, text[:2000], "fail", k)
     except Exception as exc:  # an unusable index must not stop grading: fall back, say why

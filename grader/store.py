@@ -114,6 +114,13 @@ def _ephemeral_client() -> ClientAPI:
         return _ephemeral
 
 
+def knowledge_client() -> ClientAPI:
+    """The process-wide client for the current settings' store (embedded or server)."""
+    settings = get_settings()
+    with _client_lock:
+        return _cached_client(settings.chroma_url, str(settings.chroma_dir))
+
+
 def evidence_client() -> ClientAPI:
     """The client for per-application evidence collections.
 
@@ -121,10 +128,7 @@ def evidence_client() -> ClientAPI:
     with a Chroma server configured it goes to the server (and retrieval drops it after use).
     """
     settings = get_settings()
-    if settings.chroma_url:
-        with _client_lock:
-            return _cached_client(settings.chroma_url, str(settings.chroma_dir))
-    return _ephemeral_client()
+    return knowledge_client() if settings.chroma_url else _ephemeral_client()
 
 
 def _collection(client: ClientAPI, name: str) -> Collection:

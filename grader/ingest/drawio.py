@@ -25,11 +25,11 @@ from defusedxml.ElementTree import fromstring
 from grader.ingest.base import ReadError, TextBuilder, decode_utf8, load_data
 from grader.ingest.text import read_plain
 from grader.models import Document
+from grader.text import normalise
 
 _ICON = re.compile(r"(?:^|;)(resIcon|prIcon|grIcon|shape)=mxgraph\.aws[34]\.([\w]+)")
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>|</(?:div|p|li|h\d)>", re.IGNORECASE)
-_WS = re.compile(r"\s+")
 _VERSION_SUFFIX = re.compile(r"_[2-9]$")  # cloudwatch_2: a newer icon of the same service
 _MAX_INFLATED = 50 * 1024 * 1024  # a compressed page larger than this is refused (deflate bomb)
 
@@ -60,7 +60,7 @@ def _library() -> _Library:
 def strip_html(value: str) -> str:
     """A label as a person reads it: tags dropped, entities decoded, whitespace collapsed."""
     # Line breaks and block ends separate words; inline tags (<b>, <span>) do not.
-    return _WS.sub(" ", html.unescape(_TAG.sub("", _BREAK.sub(" ", value)))).strip()
+    return normalise(html.unescape(_TAG.sub("", _BREAK.sub(" ", value))))
 
 
 def _style(style: str) -> dict[str, str]:

@@ -91,7 +91,7 @@ def _negates(clause: str, start: int, end: int, own: frozenset[str] = frozenset(
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(cleaned)]
     cue_first = next((i for i, w in enumerate(words) if w[1] > start), len(words))
     cue_last = max((i for i, w in enumerate(words) if w[0] < end), default=cue_first)
-    for i, (w_start, w_end, word) in enumerate(words):
+    for i, (w_start, _, word) in enumerate(words):
         if not _NEGATION.fullmatch(word) and not word.endswith(("n't", "n’t")):
             continue
         if start <= w_start < end:
@@ -151,7 +151,3 @@ def forbids(sentence: str, start: int) -> bool:
     lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
     hi = sentence.find(";", start)
     return bool(_FORBIDDING.search(sentence[lo: hi if hi >= 0 else len(sentence)]))
-
-
-def is_negated(sentence: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", sentence)))
