@@ -58,6 +58,20 @@ def get_settings() -> Settings:
     return Settings()
 
 
+def settings_with(**overrides: object) -> Settings:
+    """The environment's settings with the options a user gave (CLI flags, the app's sidebar).
+
+    The one way from flags to Settings: an option left as None (or "") keeps the environment's
+    value, so a flag never erases a setting the user did not touch.
+    """
+    given = {key: value for key, value in overrides.items() if value not in (None, "")}
+    unknown = sorted(set(given) - set(Settings.model_fields))
+    if unknown:
+        raise TypeError(f"unknown setting(s): {', '.join(unknown)}")
+    settings = get_settings()
+    return settings.model_copy(update=given) if given else settings
+
+
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment)."""
     get_settings.cache_clear()

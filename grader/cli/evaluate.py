@@ -15,6 +15,9 @@ from grader.cli import app, fail
 from grader.evaluation.gate import DEFAULT_TOLERANCE
 
 
+REPORT_WIDTH = 160
+
+
 class JudgeName(str, Enum):
     offline = "offline"
     llm = "llm"
@@ -70,7 +73,9 @@ def eval_command(
         raise fail(str(exc)) from None
 
     summary = summarise(result)
-    print_report(summary, Console())
+    # Piped into a file or CI log, rich would fold the tables at 80 columns.
+    out = Console()
+    print_report(summary, out if out.is_terminal else Console(width=REPORT_WIDTH))
     written = []
     if json_path:
         written.append(write_json(summary, json_path))

@@ -7,6 +7,7 @@ undefined for the data (no cases, no predicted fails ...) is None, never a made-
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
@@ -110,3 +111,31 @@ def group_by(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str
         for key in keys(item):
             groups[key].append(item)
     return dict(sorted(groups.items()))
+
+
+class Interval(BaseModel):
+    """A two-sided confidence interval for a proportion."""
+
+    low: float
+    high: float
+
+
+# z for a two-sided 95 % interval.
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> Interval | None:
+    """Wilson score interval for successes / n (None when n == 0).
+
+    Chosen over the normal approximation because our slices are small (tens of cases) and
+    proportions sit near 1, where p ± z·sqrt(p(1-p)/n) collapses to a zero-width interval.
+    """
+    if n <= 0:
+        return None
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes {successes} outside 0..{n}")
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return Interval(low=max(0.0, centre - half), high=min(1.0, centre + half))

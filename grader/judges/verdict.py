@@ -6,8 +6,10 @@ Deterministic findings with severity "fail" override whatever a judge concluded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from grader.catalogue import Control
-from grader.models import ControlVerdict, CriterionVerdict, Finding
+from grader.models import ControlVerdict, CriterionStatus, CriterionVerdict, Finding
 
 
 def apply_findings(verdicts: list[CriterionVerdict], findings: list[Finding]) -> list[CriterionVerdict]:
@@ -36,14 +38,18 @@ def apply_findings(verdicts: list[CriterionVerdict], findings: list[Finding]) ->
     return out
 
 
+def verdict_of(statuses: Iterable[CriterionStatus], findings: Iterable[Finding], answered: bool = True) -> ControlVerdict:
+    """The contract's rule: pass only when answered, every criterion is met and no check failed."""
+    statuses = list(statuses)
+    if not answered or any(f.severity == "fail" for f in findings):
+        return "fail"
+    return "pass" if statuses and all(s == "met" for s in statuses) else "fail"
+
+
 def control_verdict(
     verdicts: list[CriterionVerdict], findings: list[Finding], answered: bool = True
 ) -> ControlVerdict:
-    if not answered:
-        return "fail"
-    if any(f.severity == "fail" for f in findings):
-        return "fail"
-    return "pass" if verdicts and all(v.status == "met" for v in verdicts) else "fail"
+    return verdict_of((v.status for v in verdicts), findings, answered)
 
 
 def summarise(

@@ -28,8 +28,11 @@ def test_prints_the_table(grader_eval, foreign_set):
 
     assert result.exit_code == 0, result.output
     for text in ("control accuracy", "0.750", "Cohen's kappa", "0.500", "fail recall", "Per control",
-                 "Per tag", "Disagreements (1)", "net-hedged", "keywords present"):
+                 "Per tag", "net-hedged", "looked for 'sg-internet'"):
         assert text in result.stdout
+    # The one bad answer passed comes first, before the confusion matrices.
+    out = result.stdout
+    assert out.index("Bad answers passed") < out.index("net-hedged") < out.index("Control verdicts")
 
 
 def test_json_has_the_spec_keys_and_the_extras(grader_eval, foreign_set, tmp_path):
@@ -43,6 +46,8 @@ def test_json_has_the_spec_keys_and_the_extras(grader_eval, foreign_set, tmp_pat
             "completion_tokens", "cases"} <= set(report)
     assert report["n_cases"] == 4 and report["control_accuracy"] == 0.75
     assert report["disagreements"][0]["id"] == "net-hedged"
+    assert [d["id"] for d in report["bad_passed"]] == ["net-hedged"]
+    assert report["fail_recall_ci"]["low"] < 0.5 < report["fail_recall_ci"]["high"]
     assert report["per_control"]["ACCT-001"]["n_cases"] == 2
 
 
@@ -56,8 +61,8 @@ def test_markdown_comes_with_two_pictures(grader_eval, foreign_set, tmp_path):
         assert png.read_bytes().startswith(PNG_MAGIC) and png.stat().st_size > 1000
     text = md.read_text()
     assert "![offline-confusion](offline-confusion.png)" in text
-    assert "| control accuracy | 0.750 |" in text
-    assert "`net-hedged`" in text
+    assert "| control accuracy [95% CI] | 0.750 [0.30–0.95] |" in text
+    assert text.index("## Bad answers passed (1)") < text.index("`net-hedged`") < text.index("## Confusion")
 
 
 def test_filters_by_tag_and_control(grader_eval, foreign_set, tmp_path):

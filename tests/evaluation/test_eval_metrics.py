@@ -11,6 +11,7 @@ from grader.evaluation.metrics import (
     confusion_matrix,
     group_by,
     ordered_labels,
+    wilson_interval,
 )
 
 
@@ -133,3 +134,25 @@ def test_confusion_matrix_refuses_labels_outside_it():
 def test_group_by_puts_an_item_in_every_slice_it_belongs_to():
     items = [("a", ["x", "y"]), ("b", ["y"]), ("c", [])]
     assert group_by(items, lambda item: item[1]) == {"x": [items[0]], "y": [items[0], items[1]]}
+
+
+def test_wilson_interval_by_hand():
+    # 8 of 10: p = 0.8, z = 1.96, z^2 = 3.8415
+    # centre = (0.8 + 3.8415/20) / (1 + 3.8415/10) = 0.99207 / 1.38415 = 0.71674
+    # half   = 1.96 * sqrt(0.8*0.2/10 + 3.8415/400) / 1.38415 = 1.96 * 0.16 ... = 0.24698
+    interval = wilson_interval(8, 10)
+    assert interval.low == pytest.approx(0.4902, abs=1e-4)
+    assert interval.high == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_wilson_interval_stays_open_at_a_perfect_score():
+    # The normal approximation would say [1, 1]: no doubt at all after 5 cases.
+    interval = wilson_interval(5, 5)
+    assert interval.high == 1.0
+    assert interval.low == pytest.approx(0.5655, abs=1e-4)
+
+
+def test_wilson_interval_of_nothing_is_undefined():
+    assert wilson_interval(0, 0) is None
+    with pytest.raises(ValueError):
+        wilson_interval(3, 2)

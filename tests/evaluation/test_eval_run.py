@@ -82,3 +82,32 @@ def test_a_user_error_stops_the_run(tmp_path):
 
     with pytest.raises(UserError, match="grader index"):
         run_eval(load_cases(tmp_path, CONTRACT_SLUGS), KeywordJudge(), assess=no_index)
+
+
+def test_bad_answers_passed_are_listed_with_why_each_criterion_was_taken_as_met(summary):
+    [bad] = summary.bad_passed
+    assert (bad.id, bad.expected, bad.got) == ("net-hedged", "fail", "pass")
+    assert summary.per_control["NETSEC-001"].bad_passed == 1
+
+
+def test_headline_figures_carry_95_percent_intervals(summary):
+    # control accuracy 3/4, fail recall 1/2: Wilson intervals around them, never [p, p]
+    assert summary.control_accuracy_ci.low < 0.75 < summary.control_accuracy_ci.high
+    assert summary.fail_recall_ci.low < 0.5 < summary.fail_recall_ci.high
+    assert summary.per_tag["good"].control_accuracy_ci is not None
+
+
+def test_cases_of_a_split_corpus_are_reported_per_part(tmp_path):
+    for part, verdict in (("dev", "pass"), ("test", "fail"), ("test", "pass")):
+        write(tmp_path / "corpus" / part / "voice" / f"{verdict}.yaml", f"""
+            id: {part}-{verdict}
+            control: REL-001
+            response: automation-tooling {'N/A' if verdict == 'fail' else ''}
+            expected: {{verdict: {verdict}}}
+            """)
+    summary = summarise(run_eval(load_cases(tmp_path / "corpus", CONTRACT_SLUGS), KeywordJudge(), assess=fake_assess))
+    assert {k: v.n_cases for k, v in summary.per_part.items()} == {"dev": 1, "test": 2}
+    # One part run alone is still named as that part.
+    one_part = summarise(run_eval(load_cases(tmp_path / "corpus" / "test", CONTRACT_SLUGS), KeywordJudge(),
+                                  assess=fake_assess))
+    assert list(one_part.per_part) == ["test"]
