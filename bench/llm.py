@@ -68,7 +68,7 @@ def latency_section(plan: Plan, result: dict) -> Section:
 
 
 def token_section(plan: Plan, result: dict) -> Section:
-    from grader.judges.llm import estimate_cost
+    from grader.judges.llm.cost import estimate_cost
 
     completion = tokens(result["completion_chars"])
     sent = result["request_chars"]
@@ -100,7 +100,7 @@ def token_section(plan: Plan, result: dict) -> Section:
                f"calls), evidence blocks {tokens(default['evidence'])}, the rest is the control's criteria, "
                "unacceptable examples, calibration examples and facts",
                f"price: {plan.model} USD {per_million[0]:g} / {per_million[1]:g} per million prompt / "
-               "completion tokens (grader/judges/prices.yaml)",
+               "completion tokens (grader/judges/llm/prices.yaml)",
                "completion = the offline judge's verdicts written in the LLM reply schema",
                f"the output schema adds ~{tokens(sent['schema'] // max(sent['requests'], 1))} tokens to each "
                "request (json_schema response_format)",

@@ -21,7 +21,7 @@ class Plan(BaseModel):
     scales: list[int]  # attachment volume factors
     llm_latency: float  # seconds the fake server waits before each answer
     llm_concurrency: list[int] = [1, 8]
-    model: str = "gpt-4o-mini"  # priced in grader/judges/prices.yaml
+    model: str = "gpt-4o-mini"  # priced in grader/judges/llm/prices.yaml
     # Prompt-size knobs: each value is tried with the other knob at its default.
     evidence_top_k: list[int] = [3, 6, 10]
     examples_top_k: list[int] = [0, 1, 2, 3]

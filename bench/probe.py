@@ -34,7 +34,7 @@ def imports() -> dict[str, Any]:
     package, _ = _timed(load("grader"))
     pipeline, _ = _timed(load("grader.engine", "grader.ingest", "grader.ingest.application", "grader.checks",
                               "grader.retrieval", "grader.store", "grader.embeddings", "grader.judges.offline"))
-    llm, _ = _timed(load("grader.judges.llm", "grader.judges.providers", "langchain_openai"))
+    llm, _ = _timed(load("grader.judges.llm", "langchain_openai"))
     return {"package_s": package, "pipeline_s": pipeline, "llm_judge_s": llm}
 
 
@@ -125,12 +125,12 @@ def assess(application: str, repeats: int = 1, preload_model: bool = False,
 def evidence_chars(application: Path) -> int:
     """Characters the pipeline ingests for an application: each control's answer and
     attachments, counted once per control that cites them (that is the work done)."""
-    from grader.engine import gather_evidence
+    from grader.ingest import ingest_control
     from grader.ingest.application import load_application
 
     app = load_application(application)
     return sum(len(d.text) for answer in app.controls.values()
-               for d in gather_evidence(answer, Path(app.base_dir)).documents)
+               for d in ingest_control(answer, Path(app.base_dir)).documents)
 
 
 # ---------------------------------------------------------------------- LLM judge
@@ -202,8 +202,8 @@ def prompt_chars(app: Any, top_k: list[int], examples_k: list[int]) -> list[dict
     evidence_blocks, build_messages."""
     from grader.catalogue import get_catalogue
     from grader.checks import run_checks
-    from grader.engine import gather_evidence
-    from grader.judges.llm import build_messages, evidence_blocks
+    from grader.ingest import ingest_control
+    from grader.judges.llm.prompt import build_messages, evidence_blocks
     from grader.retrieval import retrieve
 
     from grader.config import get_settings
@@ -214,8 +214,8 @@ def prompt_chars(app: Any, top_k: list[int], examples_k: list[int]) -> list[dict
         if not answer.answered:
             continue
         control = catalogue[cid]
-        evidence = gather_evidence(answer, Path(app.base_dir))
-        prepared.append((control, evidence, [*evidence.findings, *run_checks(control, evidence)]))
+        evidence = ingest_control(answer, Path(app.base_dir))
+        prepared.append((control, evidence, run_checks(control, evidence)))
     settings = get_settings()
     default_k, default_ek = settings.evidence_top_k, settings.examples_top_k
     pairs = list(dict.fromkeys([(default_k, default_ek), *((k, default_ek) for k in top_k),
@@ -225,7 +225,7 @@ def prompt_chars(app: Any, top_k: list[int], examples_k: list[int]) -> list[dict
         system = human = blocks_total = evidence_text = examples_text = 0
         for control, evidence, findings in prepared:
             retrieved = retrieve(control, evidence, top_k=k, examples_k=ek)
-            blocks = evidence_blocks(retrieved)
+            blocks = evidence_blocks(retrieved, settings.llm_evidence_blocks)
             (_, system_text), (_, human_text) = build_messages(control, retrieved, findings, blocks)
             system += len(system_text)
             human += len(human_text)

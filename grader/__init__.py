@@ -7,6 +7,7 @@ Public API (imported lazily so `grader --version` stays fast):
     render(assessment, "md" | "json" | "html") -> str
 """
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -27,8 +28,6 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        import importlib
-
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'grader' has no attribute {name!r}")

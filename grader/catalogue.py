@@ -42,6 +42,9 @@ def _compiled(patterns: list[str]) -> list[str]:
     return patterns
 
 
+EvidenceNeeded = Literal["statement", "document", "engagement"]
+
+
 class Aspect(_Model):
     """One part of a criterion that must be evidenced on its own (CloudTrail: all regions AND a
     dedicated protected bucket). Cues as for the criterion."""
@@ -71,7 +74,10 @@ class Criterion(_Model):
     accepted_links: list[str] = Field(default_factory=list)
     # Parts that must each be evidenced for `met`; one missing leaves the criterion `partial`.
     aspects: list[Aspect] = Field(default_factory=list)
-    requires_attachment: bool = False
+    # What can meet it: a statement in the evidence (default); an attached `document` (SOP,
+    # diagram, template, cost report) or a link standing for one; or one customer
+    # `engagement` told with the concrete resources it used.
+    evidence: EvidenceNeeded = "statement"
     # Attachment kinds that count as this evidence (e.g. drawio/image for a diagram).
     attachment_kinds: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
@@ -79,6 +85,10 @@ class Criterion(_Model):
     _cues_compile = field_validator("cues", "prohibitions", "accepted_links")(
         classmethod(lambda cls, v: _compiled(v))
     )
+
+    @property
+    def requires_attachment(self) -> bool:
+        return self.evidence == "document"
 
 
 class Example(_Model):
@@ -134,6 +144,11 @@ class Control(_Model):
     @property
     def slugs(self) -> list[str]:
         return [c.slug for c in self.criteria]
+
+    @property
+    def engagement_criterion(self) -> str | None:
+        """The slug of the criterion met by one customer engagement (customer-example), if any."""
+        return next((c.slug for c in self.criteria if c.evidence == "engagement"), None)
 
     def criterion(self, slug: str) -> Criterion:
         for c in self.criteria:
@@ -215,6 +230,42 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
 @lru_cache(maxsize=4)
 def _cached(directory: str) -> Catalogue:
     return load_catalogue(Path(directory))
+
+
+class Vocabulary(_Model):
+    """knowledge/vocabulary.yaml: words the judges read as vocabulary, not resource names."""
+
+    generic_terms: frozenset[str]
+    product_names: frozenset[str]
+
+    @field_validator("generic_terms", "product_names", mode="after")
+    @classmethod
+    def _lower(cls, words: frozenset[str]) -> frozenset[str]:
+        return frozenset(w.lower() for w in words)
+
+
+def load_vocabulary(directory: Path | None = None) -> Vocabulary:
+    path = Path(directory or get_settings().knowledge_dir) / "vocabulary.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: invalid YAML: {exc}") from exc
+    try:
+        return Vocabulary.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogueError(_format_validation_error(path, exc)) from exc
+
+
+@lru_cache(maxsize=4)
+def _cached_vocabulary(directory: str) -> Vocabulary:
+    return load_vocabulary(Path(directory))
+
+
+def get_vocabulary() -> Vocabulary:
+    """The process-wide vocabulary (loaded once per knowledge directory)."""
+    return _cached_vocabulary(str(get_settings().knowledge_dir))
 
 
 def get_catalogue() -> Catalogue:

@@ -40,8 +40,12 @@ class Settings(BaseSettings):
     retry_wait: float = 1.0  # base of the exponential backoff between attempts, seconds
     structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = "auto"
     request_timeout: float = 60.0
-    evidence_top_k: int = 6  # evidence chunks retrieved per criterion
-    examples_top_k: int = 2  # calibration examples retrieved per control and label
+    # What a judge reads. evidence_top_k chunks are retrieved per criterion, and the offline
+    # judge reads only the sentences of those chunks; the LLM judge's prompt holds at most
+    # llm_evidence_blocks of them (the best-ranked, deduplicated across criteria).
+    evidence_top_k: int = 6
+    examples_top_k: int = 2  # calibration examples retrieved per control and label (LLM prompt)
+    llm_evidence_blocks: int = 24
     llm_cache: bool = True
 
     @property
@@ -51,6 +55,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
+
+
+# The defaults as declared above, environment ignored: for signatures that need a default
+# value (retrieval's top_k), so no default is written twice.
+DEFAULTS = Settings.model_construct()
 
 
 @lru_cache(maxsize=1)

@@ -117,6 +117,7 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         with self._lock:
             if self._session is not None:
                 return
+            # Deferred: onnxruntime and tokenizers load only when a text is first embedded.
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
@@ -222,7 +223,7 @@ _CACHE_MAX = 50_000  # ~75 MB of float32 vectors; cleared wholesale when full
 
 @lru_cache(maxsize=4)
 def _disk_cache(directory: str) -> Any:
-    import diskcache
+    import diskcache  # deferred: only a process that embeds opens the cache
 
     return diskcache.Cache(directory, size_limit=512 * 2**20)
 

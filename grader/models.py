@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from grader.text import segmented_sentence_spans
+
 CriterionStatus = Literal["met", "partial", "not_met"]
 ControlVerdict = Literal["pass", "fail"]
 Severity = Literal["fail", "warn", "info"]
@@ -60,6 +62,8 @@ DocumentKind = Literal[
     "response", "pdf", "docx", "xlsx", "markdown", "text", "json", "yaml",
     "terraform", "drawio", "image",
 ]
+RESPONSE_KIND = "response"  # the partner's answer text; every other kind is an attachment
+STRUCTURED_KINDS = frozenset({"json", "yaml", "terraform"})
 
 
 class Document(_Model):
@@ -75,10 +79,18 @@ class Document(_Model):
     data: dict | list | None = None
     needs_human_review: bool = False  # images, scanned PDFs: nothing to read, a person must look
 
+    @property
+    def attached(self) -> bool:
+        """An attachment (a document the partner supplied), not the answer text itself."""
+        return self.kind != RESPONSE_KIND
+
+    @property
+    def structured(self) -> bool:
+        """Parsed data (JSON, YAML, Terraform): templates and exports, not prose."""
+        return self.kind in STRUCTURED_KINDS
+
     def sentences(self) -> list:
         """The document's sentences (grader.text.Span), never crossing a segment boundary."""
-        from grader.text import segmented_sentence_spans
-
         return segmented_sentence_spans(self.text, [(s.start, s.end) for s in self.segments])
 
     def provenance(self, start: int, end: int) -> Provenance:
@@ -142,7 +154,6 @@ class ControlEvidence(_Model):
     documents: list[Document] = Field(default_factory=list)
     chunks: list[Chunk] = Field(default_factory=list)
     errors: list[IngestError] = Field(default_factory=list)
-    findings: list["Finding"] = Field(default_factory=list)  # e.g. secrets found while reading
 
 
 # --------------------------------------------------------------------------- checks

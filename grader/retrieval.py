@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from grader.catalogue import Control, Criterion
+from grader.config import DEFAULTS, get_settings
 from grader.models import Chunk, ControlEvidence, RetrievedEvidence, ScoredChunk
 from grader.text import rx, sentence_spans
 
@@ -69,7 +70,7 @@ def chroma_vector_search(
     chunks: list[Chunk], chunk_vectors: np.ndarray, queries: list[np.ndarray]
 ) -> list[list[int]]:
     """Rank chunks for each query vector with a per-application Chroma collection."""
-    from grader.store import drop_collection, evidence_client, evidence_collection
+    from grader.store import drop_collection, evidence_client, evidence_collection  # deferred: chromadb
 
     client = evidence_client()
     name = "evidence-" + hashlib.sha256("".join(c.id for c in chunks).encode()).hexdigest()[:24]
@@ -119,15 +120,15 @@ def _positions(order: list[int], n: int) -> list[int]:
 def retrieve(
     control: Control,
     evidence: ControlEvidence,
-    top_k: int = 6,
+    top_k: int = DEFAULTS.evidence_top_k,
     embed: Embed | None = None,
     vector_search: VectorSearch | None = chroma_vector_search,
-    examples_k: int = 2,
+    examples_k: int = DEFAULTS.examples_top_k,
     index_above: int = INDEX_ABOVE_CHUNKS,
 ) -> RetrievedEvidence:
     """Best evidence chunks per criterion, plus the closest calibration examples."""
     if embed is None:
-        from grader.embeddings import embed as default_embed
+        from grader.embeddings import embed as default_embed  # deferred: onnxruntime, only when not injected
 
         embed = default_embed
     chunks = evidence.chunks
@@ -169,7 +170,7 @@ def closest_examples(
     """
     if k <= 0:
         return [], []
-    response = next((d.text for d in evidence.documents if d.kind == "response"), "")
+    response = next((d.text for d in evidence.documents if not d.attached), "")
     sentences = [s.text for s in sentence_spans(response)]
     if sentences:
         from_index = _examples_from_index(control.id, response, k)
@@ -193,12 +194,10 @@ def closest_examples(
 
 def _examples_from_index(control_id: str, text: str, k: int) -> tuple[list[str], list[str]] | None:
     """Examples from the knowledge index, or None when there is no usable index."""
-    from grader.config import get_settings
-
     settings = get_settings()
     if not settings.chroma_url and not settings.chroma_dir.exists():
         return None  # never indexed on this machine: do not create an empty store as a side effect
-    from grader.knowledge_index import query_examples
+    from grader.knowledge_index import query_examples  # deferred: chromadb, only once an index exists
     from grader.store import knowledge_client
 
     try:

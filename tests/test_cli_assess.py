@@ -29,6 +29,9 @@ def test_exit_code_is_0_only_when_every_control_passes(grader_home: Path, monkey
 
     class PassingJudge:
         name = "always-met"
+        model = None
+        needs_examples = False
+        concurrent = False
 
         def judge(self, control, evidence, findings):
             verdicts = [CriterionVerdict(slug=c.slug, status="met") for c in control.criteria]

@@ -11,6 +11,7 @@ One module per concern:
   drawio.py          draw.io diagrams (DOC-001)
   phrases.py         the control's unacceptable patterns, contact emails, generic answers
   injection.py       instructions addressed to the grader (the offline judge skips them)
+  secrets.py         credentials found (and redacted) while reading the evidence
 rules.yaml says which control and criterion each fact bears on and how hard it counts.
 
 A warning or failure about another control than the one being graded is passed on as
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grader.catalogue import Control
-from grader.checks import aws_exports, cloudformation, drawio, iam, phrases, terraform
+from grader.checks import aws_exports, cloudformation, drawio, iam, phrases, secrets, terraform
 from grader.checks import infrastructure as infra
 from grader.checks.injection import find_injections
 from grader.checks.rules import ChecksDataError
@@ -85,14 +86,14 @@ def _document_checks(doc: Document) -> list[tuple[str, Callable[[], list]]]:
                 ("CloudFormation", lambda: cloudformation.facts(doc)),
                 ("AWS export", lambda: aws_exports.facts(doc)),
             ]
-    if doc.kind not in ("json", "yaml", "terraform") and "Statement" in doc.text:
+    if not doc.structured and "Statement" in doc.text:
         checks.append(("IAM", lambda: iam.prose_findings(doc)))
     return checks
 
 
 def run_checks(control: Control, evidence: ControlEvidence) -> list[Finding]:
     """Every deterministic finding for one control's evidence, addressed to that control."""
-    found: list[Finding] = []
+    found: list[Finding] = secrets.findings(control, evidence.documents)
     facts: list[infra.Fact] = []
     for doc in evidence.documents:
         for name, check in _document_checks(doc):

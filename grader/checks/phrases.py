@@ -172,7 +172,7 @@ def pattern_findings(control: Control, pattern: UnacceptablePattern, texts: list
     regex = re.compile(pattern.pattern, re.IGNORECASE)
     out = []
     for doc, split in ((t.doc, t.sentences) for t in texts):
-        if pattern.scope == "response" and doc.kind != "response":
+        if pattern.scope == "response" and doc.attached:
             continue
         for sentence in split:
             if asserted_match(regex, sentence) is None:
@@ -241,10 +241,10 @@ def generic_findings(control: Control, documents: list[Document]) -> list[Findin
         return []  # a template, diagram or image is concrete evidence in itself
     if any(is_concrete(d.text) for d in documents):
         return []
-    response = next((d for d in documents if d.kind == "response"), documents[0] if documents else None)
+    response = next((d for d in documents if not d.attached), documents[0] if documents else None)
     return [Finding(
         control=control.id,
-        criterion="customer-example" if "customer-example" in control.slugs else None,
+        criterion=control.engagement_criterion,
         severity="warn",
         rule="text.generic-statements",
         message=("The answer is generic: it names no resource, id, AWS service or number from a "

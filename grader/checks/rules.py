@@ -34,6 +34,9 @@ class Concern(BaseModel):
     control: str
     criterion: str | None = None
     severity: Severity
+    # How it counts when found in another control's evidence (only rules that build their
+    # findings for the graded control read it; see checks/secrets.py).
+    elsewhere: Severity = "info"
 
 
 def load_yaml(path: Path) -> object:

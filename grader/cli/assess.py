@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from grader.cli import app, fail
+from grader.cli.base import app, fail
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from grader.cli import app, fail
+from grader.cli.base import app, fail
 from grader.evaluation.gate import DEFAULT_TOLERANCE
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from grader.cli import app
+from grader.cli.base import app
 
 
 def _expand(paths: list[Path]) -> list[Path]:

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from grader.cli import app, fail
+from grader.cli.base import app, fail
 from grader.config import REPO_ROOT
 
 APP_SCRIPT = REPO_ROOT / "app.py"

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from grader.catalogue import get_catalogue
 from grader.errors import UserError
 from grader.models import ControlAnswer, ControlVerdict, CriterionStatus
 
@@ -119,8 +120,6 @@ def case_files(directory: Path) -> list[Path]:
 
 def catalogue_criteria() -> dict[str, list[str]]:
     """Control id -> criterion slugs, from the knowledge catalogue."""
-    from grader.catalogue import get_catalogue
-
     return {control.id: control.slugs for control in get_catalogue()}
 
 

@@ -28,7 +28,7 @@ def _heatmap(ax, confusion: Confusion, title: str) -> None:
 
 def confusion_png(summary: EvalSummary, path: Path) -> Path:
     """Control (pass/fail) and criterion (met/partial/not_met) confusion matrices, side by side."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # deferred: matplotlib costs ~0.3 s, only for --markdown
 
     fig = Figure(figsize=(10, 4.2), layout="constrained")
     left, right = fig.subplots(1, 2)
@@ -41,7 +41,7 @@ def confusion_png(summary: EvalSummary, path: Path) -> Path:
 
 def per_control_png(summary: EvalSummary, path: Path) -> Path:
     """Control and criterion accuracy per control, with the overall control accuracy as a line."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # deferred: matplotlib costs ~0.3 s, only for --markdown
 
     controls = list(summary.per_control)
     control_acc = [summary.per_control[c].control_accuracy or 0.0 for c in controls]

@@ -10,6 +10,7 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from grader.evaluation.metrics import Interval
+from grader.evaluation.plots import write_plots
 from grader.evaluation.summary import Confusion, Disagreement, EvalSummary, SliceFigures
 
 RATIONALE_CHARS = 160  # terminal; Markdown gets a longer excerpt
@@ -199,8 +200,6 @@ def markdown_report(summary: EvalSummary, images: Sequence[str] = ()) -> str:
 
 def write_markdown(summary: EvalSummary, path: Path) -> list[Path]:
     """Write the Markdown summary and its two PNGs next to it; return every file written."""
-    from grader.evaluation.plots import write_plots
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     images = write_plots(summary, path.parent, path.stem)

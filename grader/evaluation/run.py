@@ -69,7 +69,8 @@ class EvalResult(BaseModel):
 
 
 def _engine_assess() -> AssessFn:
-    # Imported lazily: the engine pulls in Chroma and the embedding model.
+    # Deferred on purpose: the engine imports the whole pipeline (numpy, Chroma, cfn-lint),
+    # which tests of the harness and `grader eval --help` do without.
     from grader.engine import assess_control
 
     return assess_control
@@ -143,5 +144,5 @@ def run_eval(
         results.append(grade_case(case, judge, assess))
         if progress:
             progress(done, len(cases), case.id)
-    return EvalResult(judge=getattr(judge, "name", type(judge).__name__), results=results,
+    return EvalResult(judge=judge.name, results=results,
                       seconds=time.perf_counter() - started)

@@ -1,4 +1,9 @@
-"""The one seam between judges: offline and LLM judges both implement Judge."""
+"""The one seam between judges: offline and LLM judges both implement Judge.
+
+A judge declares what it needs from the engine as plain members (in the manner of
+inspect_ai's model APIs and simonw/llm's capability flags), so the engine reads them
+directly and a new judge cannot silently miss one.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from grader.models import ControlAssessment, Finding, RetrievedEvidence
 
 @runtime_checkable
 class Judge(Protocol):
-    name: str
+    name: str  # "offline", "llm": shown in reports and stored with assessments
+    model: str | None  # the chat model behind it, None for a judge without one
+    needs_examples: bool  # retrieval adds the closest calibration examples from the guide
+    concurrent: bool  # safe and worth running controls in parallel (network-bound)
 
-    def judge(
-        self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]
-    ) -> ControlAssessment:
+    def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         """Grade one control from retrieved evidence and deterministic findings."""
         ...

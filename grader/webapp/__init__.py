@@ -1,5 +1,6 @@
-"""The Streamlit app's non-UI logic, kept here so it is testable without a browser.
+"""The Streamlit app's parts; app.py (repo root) is the page layout over them.
 
+Logic, testable without a browser:
     intake.py   pasted answers + uploads, or an uploaded application file -> Application
     runs.py     input fingerprint and the per-server cache that makes a re-run instant
     store.py    SQLAlchemy store of assessments, their inputs and reviewer overrides
@@ -8,5 +9,10 @@
     flags.py    findings grouped under the headings a reviewer scans for (flags.yaml)
     markdown.py partner text made inert before Streamlit renders it as Markdown
 
-app.py (repo root) is the thin Streamlit shell over these and the grader library.
+Streamlit widgets and session state:
+    session.py      the Assess button's run: fingerprint, run cache, judge, assess, store
+    sidebar.py      the judge to grade with (Settings via config.settings_with) and history
+    inputs.py       the input form, the Application it describes, problems beside inputs
+    views.py        how an assessment is drawn: summary, downloads, one control's parts
+    review_form.py  the reviewer's override form under each control and its callbacks
 """

@@ -3,6 +3,7 @@
 This is the feedback loop: what a reviewer corrected becomes a case `grader eval` scores
 the next grader version against. Each case is one YAML file; its attachments are copied
 into `files/<case>/` beside it, so the folder (or the zip of it) is a valid case set.
+A case is built as the `EvalCase` model `grader eval` reads, and written from it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from pydantic import BaseModel, Field
 
+from grader.evaluation.cases import EvalCase, ExpectedLabels
 from grader.models import Assessment, ControlAnswer, ControlAssessment
 from grader.webapp.review import effective_criteria, effective_verdict, latest, reviewed_controls
 from grader.webapp.store import Override, StoredInputs
@@ -79,23 +81,29 @@ def eval_case(
     overrides: Iterable[Override],
     assessment_id: str,
     attachments: list[str],
-) -> dict:
-    """One case as the mapping eval-case.md defines (keys in the spec's order)."""
+    path: Path,
+) -> EvalCase:
+    """One reviewed control as the case `grader eval` reads from `path`."""
     overrides = list(overrides)
-    case: dict = {
-        "id": case_id(result.control, assessment_id),
-        "control": result.control,
-        "response": answer.response,
-    }
-    if attachments:
-        case["attachments"] = attachments
-    case["expected"] = {
-        "verdict": effective_verdict(result, overrides),
-        "criteria": effective_criteria(result, overrides),
-    }
-    case["tags"] = [REVIEWED_TAG]
-    case["notes"] = review_notes(result, overrides, assessment_id)
-    return case
+    return EvalCase(
+        id=case_id(result.control, assessment_id),
+        control=result.control,
+        response=answer.response,
+        attachments=attachments,
+        expected=ExpectedLabels(
+            verdict=effective_verdict(result, overrides),
+            criteria=effective_criteria(result, overrides),
+        ),
+        tags=[REVIEWED_TAG],
+        notes=review_notes(result, overrides, assessment_id),
+        path=path,
+    )
+
+
+def case_yaml(case: EvalCase) -> str:
+    """The case file's text: the model's fields in the spec's order, no empty attachment list."""
+    data = case.model_dump(mode="json", exclude={"attachments"} if not case.attachments else None)
+    return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def exportable(assessment: Assessment, overrides: Iterable[Override]) -> tuple[list[str], dict[str, str]]:
@@ -139,15 +147,13 @@ def write_cases(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(inputs.files[name])
             attachments.append(relative.as_posix())
-        case = eval_case(graded, answer, overrides, assessment_id, attachments)
-        if missing:
-            case["notes"] += "\nAttachments not kept with the assessment, so not exported: " + ", ".join(missing)
         path = out_dir / f"{stem}.yaml"
+        case = eval_case(graded, answer, overrides, assessment_id, attachments, path)
+        if missing:
+            note = "\nAttachments not kept with the assessment, so not exported: " + ", ".join(missing)
+            case = case.model_copy(update={"notes": case.notes + note})
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            yaml.dump(case, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True, width=100),
-            encoding="utf-8",
-        )
+        path.write_text(case_yaml(case), encoding="utf-8")
         result.cases.append(path)
     return result
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from grader.judges.verdict import verdict_of
 from grader.models import Assessment, ControlAssessment, ControlVerdict, CriterionStatus
 from grader.webapp.store import Override
 
@@ -44,8 +45,8 @@ def effective_verdict(result: ControlAssessment, overrides: Iterable[Override]) 
     """The control verdict a reviewer's overrides imply.
 
     An explicit control override wins. Otherwise, when criteria were overridden, the
-    contract's rule is applied to the reviewed criteria (pass only when every criterion is
-    met and no check failed the control); with no overrides the grader's verdict stands.
+    contract's rule (`grader.judges.verdict.verdict_of`) is applied to the reviewed criteria
+    and the control's flags; with no overrides the grader's verdict stands.
     """
     overrides = list(overrides)
     current = latest(overrides)
@@ -54,6 +55,4 @@ def effective_verdict(result: ControlAssessment, overrides: Iterable[Override]) 
         return explicit.verdict  # type: ignore[return-value]
     if not any(control == result.control for control, _ in current):
         return result.verdict
-    statuses = effective_criteria(result, overrides).values()
-    failed_by_check = any(f.severity == "fail" for f in result.flags)
-    return "pass" if all(s == "met" for s in statuses) and not failed_by_check else "fail"
+    return verdict_of(effective_criteria(result, overrides).values(), result.flags, answered=True)

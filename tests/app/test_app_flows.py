@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def test_override_is_shown_beside_the_grader_and_exports_a_case_grader_eval_load
         assessment_id, store.load(assessment_id), store.inputs(assessment_id), store.overrides(assessment_id)
     )
     cases_dir = tmp_path / "cases"
-    zipfile.ZipFile(__import__("io").BytesIO(data)).extractall(cases_dir)
+    zipfile.ZipFile(io.BytesIO(data)).extractall(cases_dir)
     (case,) = load_cases(cases_dir)
     assert case.control == "ACCT-001" and case.tags == ["reviewed"]
     assert case.expected.verdict == "fail"

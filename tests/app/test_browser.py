@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests.servers import stop, wait_until_healthy
 
@@ -60,7 +61,6 @@ def served_app(grader_home: Path, tmp_path: Path) -> Iterator[str]:
 def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)")
-    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -100,7 +100,7 @@ def test_every_rule_names_a_known_control_and_criterion() -> None:
     catalogue_slugs = {  # shared/spec/controls.md
         "DOC-001": {"services", "network-layout", "auto-scaling", "high-availability"},
         "ACCT-001": {"cloudtrail", "contacts"},
-        "ACCT-002": {"least-privilege"},
+        "ACCT-002": {"least-privilege", "temporary-credentials"},
         "NETSEC-001": {"sg-internet", "nacl"},
         "NETSEC-002": {"encryption-at-rest", "key-management"},
     }

@@ -40,6 +40,9 @@ class KeywordJudge:
     partial when written "partly <slug>"; every call "costs" one LLM call of 10+2 tokens."""
 
     name = "keyword"
+    model = None
+    needs_examples = False
+    concurrent = False
 
     def judge(self, control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         text = "\n".join(d.text for d in evidence.evidence.documents)

@@ -1,9 +1,12 @@
-"""Secrets are redacted before anything else sees the text, and reported as findings."""
+"""Secrets are redacted before anything else sees the text, and the secrets check reports
+each one as a finding where it was found (checks/secrets.py, the `secret` rule of rules.yaml)."""
 
 from __future__ import annotations
 
 import pytest
 
+from grader.catalogue import get_catalogue
+from grader.checks import run_checks
 from grader.ingest import ingest_control
 from grader.ingest.readers import read
 from grader.ingest.secrets import redact, remap
@@ -72,6 +75,11 @@ def test_secrets_in_parsed_data_are_redacted_too(tmp_path):
     assert doc.data == {"AccessKeyId": "[REDACTED:aws-access-key-id]", "Note": "ok"}
 
 
+def secret_findings(evidence):
+    control = get_catalogue()[evidence.control]
+    return [f for f in run_checks(control, evidence) if f.rule.startswith("secret.")]
+
+
 def test_key_in_acct002_evidence_fails_temporary_credentials_with_its_location(tmp_path):
     (tmp_path / "ci.md").write_text(f"# CI setup\nThe pipeline user has\naws_access_key_id = {ACCESS_KEY}\n")
     answer = ControlAnswer(control="ACCT-002", response="We use roles.", attachments=["ci.md"])
@@ -80,7 +88,7 @@ def test_key_in_acct002_evidence_fails_temporary_credentials_with_its_location(t
 
     assert all(ACCESS_KEY not in c.text for c in result.chunks)
     assert all(ACCESS_KEY not in d.text for d in result.documents)
-    [finding] = result.findings
+    [finding] = secret_findings(result)
     assert (finding.control, finding.criterion, finding.severity, finding.rule) == (
         "ACCT-002", "temporary-credentials", "fail", "secret.aws-access-key-id")
     assert "ci.md" in finding.message and "line 3" in finding.message
@@ -92,7 +100,7 @@ def test_secret_elsewhere_is_a_warning_naming_the_response(tmp_path):
 
     result = ingest_control(answer, tmp_path)
 
-    [finding] = result.findings
+    [finding] = secret_findings(result)
     assert (finding.criterion, finding.severity, finding.rule) == (None, "warn", "secret.bearer-token")
     assert finding.message.startswith("bearer token found in response, line 1")
 
@@ -102,7 +110,7 @@ def test_secret_on_a_pdf_page_is_located_by_page(tmp_path):
 
     result = ingest_control(ControlAnswer(control="ACCT-002", attachments=["sop.pdf"]), tmp_path)
 
-    [finding] = result.findings
+    [finding] = secret_findings(result)
     assert finding.source.page == 2
     assert "sop.pdf, p. 2, line 2" in finding.message
 

@@ -16,7 +16,8 @@ import yaml
 from grader.config import Settings
 from grader.engine import assess, make_judge
 from grader.errors import ConfigError, UserError
-from grader.judges.llm import PRICES, LLMCallError
+from grader.judges.llm import LLMCallError
+from grader.judges.llm.cost import PRICES
 from grader.models import Application, ControlAnswer, ControlAssessment
 from tests.fakes.llm_judge import grade_with_llm, llm_settings, write_files
 from tests.fakes.openai_server import (

@@ -9,17 +9,12 @@ import pytest
 import yaml
 
 from grader.catalogue import get_catalogue
-from grader.judges.llm import (
-    PRICES,
-    LLMCriterion,
-    LLMJudgement,
-    LLMQuote,
-    build_messages,
-    estimate_cost,
-    evidence_blocks,
-    to_verdicts,
-)
-from grader.judges.providers import retry_after_seconds
+from grader.config import DEFAULTS
+from grader.judges.llm.cost import PRICES, estimate_cost
+from grader.judges.llm.mapping import to_verdicts
+from grader.judges.llm.prompt import build_messages, evidence_blocks
+from grader.judges.llm.providers import retry_after_seconds
+from grader.judges.llm.schema import LLMCriterion, LLMJudgement, LLMQuote
 from grader.models import (
     Chunk,
     ControlEvidence,
@@ -57,7 +52,7 @@ def retrieved(control_id: str, documents: list[Document]) -> RetrievedEvidence:
 def render(control_id: str, documents: list[Document], findings: list[Finding] | None = None) -> tuple[str, str]:
     control = get_catalogue()[control_id]
     evidence = retrieved(control_id, documents)
-    (_, system), (_, human) = build_messages(control, evidence, findings or [], evidence_blocks(evidence))
+    (_, system), (_, human) = build_messages(control, evidence, findings or [], evidence_blocks(evidence, DEFAULTS.llm_evidence_blocks))
     return system, human
 
 

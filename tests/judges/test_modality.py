@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from grader.judges.modality import classify
+from grader.judges.offline.modality import classify
 
 
 def cue(sentence: str, pattern: str) -> tuple[int, int]:

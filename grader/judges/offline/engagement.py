@@ -1,6 +1,6 @@
 """Is a specific customer engagement told, with the concrete resources it used?
 
-The guide's `customer-example` criterion asks for one engagement described with its real
+The guide's `customer-example` criterion (`evidence: engagement` in knowledge/) asks for one engagement described with its real
 resources. An SOP names resources too ("the AdminRole", "CloudTrail"), so two signals are
 combined: the text is told as an engagement (past tense, a named customer, "customer
 example") and it names several concrete things (ids, ARNs, accounts, CIDRs, resource names).
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.catalogue import Control
+from grader.catalogue import Control, get_vocabulary
+from grader.judges.offline.tuning import tuning
 from grader.models import Document
 from grader.text import rx
 
@@ -32,23 +33,6 @@ _CONCRETE = re.compile(
     r"|\b[A-Za-z][A-Za-z0-9]*(?:Role|Policy|Stack|Bucket|Function|Table|Queue|Topic|Alarm|Dashboard)\b"
     r"|\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+){1,}\b"
 )
-# Hyphenated words that are vocabulary, not resource names.
-_GENERIC_HYPHENATED = {
-    "multi-region", "multi-az", "day-to-day", "read-only", "long-term", "short-term", "least-privilege",
-    "e-mail", "third-party", "on-premises", "on-prem", "end-to-end", "cross-account", "self-assessment",
-    "self-service", "real-time", "follow-up", "sign-in", "single-sign-on", "high-availability",
-    "auto-scaling", "well-architected", "in-transit", "at-rest", "built-in", "up-to-date", "one-off",
-    "point-in-time", "break-glass", "role-based", "least-privileged", "non-production", "pre-production",
-    "re-run", "opt-in", "co-located", "step-by-step", "case-by-case", "best-practice", "top-level",
-    "first-time", "full-time", "part-time", "key-management", "customer-managed", "aws-managed",
-    "server-side", "client-side", "in-house", "non-prod", "pre-prod", "zero-downtime", "blue-green",
-    "per-customer", "per-account", "per-environment", "hands-on", "off-hours", "two-factor",
-    "multi-factor", "time-based", "one-time", "on-call", "run-book", "play-book", "so-called",
-    "go-live", "re-platforming", "e-commerce", "root-only", "cut-over", "roll-back", "rollback",
-    "sign-off", "hand-over", "write-once", "read-write", "non-critical", "business-critical",
-    "mission-critical", "high-level", "low-level", "open-source", "pay-as-you-go", "lift-and-shift",
-}
-CONCRETE_MET = 3  # concrete items needed in the engagement's paragraph for `met`
 
 # An engagement is told as a story (past tense, a named customer, a date) or introduced as
 # one ("customer example", "case study"); an SOP is written in the present or imperative.
@@ -68,24 +52,13 @@ _NARRATIVE = re.compile(
 
 
 
-# Product names written in CamelCase are vocabulary too, not an engagement's resources.
-_PRODUCT_NAMES = {
-    "cloudwatch", "cloudtrail", "cloudfront", "cloudformation", "cloudshell", "cloudhsm", "dynamodb",
-    "postgresql", "mysql", "elasticache", "opensearch", "sagemaker", "guardduty", "eventbridge",
-    "quicksight", "securityhub", "powershell", "javascript", "typescript", "github", "gitlab",
-    "bitbucket", "codebuild", "codepipeline", "codedeploy", "codecommit", "devops", "iam", "macie",
-    "datadog", "newrelic", "pagerduty", "opsgenie", "servicenow", "okta", "jenkins", "terraform",
-    "grafana", "kubernetes", "openid", "oauth", "saml", "mfa", "sso", "vpc", "ebs", "sqlserver",
-    "microsoft", "apigateway", "appsync", "fargate", "aurora", "redshift", "athena", "glue",
-    "kinesis", "cognito", "xray", "inspector", "config", "backup", "organizations", "controltower",
-}
-
-
 def concrete_items(text: str) -> set[str]:
-    """The distinct concrete things (ids, names, figures) a text names."""
+    """The distinct concrete things (ids, names, figures) a text names; vocabulary
+    (knowledge/vocabulary.yaml: product names, hyphenated jargon) is not such a thing."""
+    vocabulary = get_vocabulary()
     return {
         m for m in _CONCRETE.findall(text)
-        if m.lower() not in _GENERIC_HYPHENATED and m.lower() not in _PRODUCT_NAMES
+        if m.lower() not in vocabulary.generic_terms and m.lower() not in vocabulary.product_names
     }
 
 
@@ -123,10 +96,11 @@ def best_engagement(
     An engagement's story usually runs over several paragraphs (account, then contacts, then
     logging), so the window extends from the first engagement paragraph to the document's end.
     """
-    cues = [cue for c in control.criteria if c.slug != "customer-example" for cue in c.cues]
+    cues = [cue for c in control.criteria if c.evidence != "engagement" for cue in c.cues]
+    concrete_met = tuning().concrete_items_for_met
     best: tuple[tuple, Engagement] | None = None
     for doc in documents:
-        if doc.kind in ("json", "yaml", "terraform"):
+        if doc.structured:
             continue  # templates name resources but tell no engagement
         kept = [(b, e) for b, e in paragraphs(doc.text)
                 if not any(b < xe and e > xb for xb, xe in excluded.get(doc.path, []))]
@@ -140,10 +114,10 @@ def best_engagement(
         items = frozenset(i for b, e in window for i in concrete_items(doc.text[b:e]))
         # An answer that names several of its own resources is an engagement even when told
         # in the present tense ("the register is its implementation for the repairs-api").
-        told = opening is not None or (doc.kind == "response" and len(items) > CONCRETE_MET)
+        told = opening is not None or (not doc.attached and len(items) > concrete_met)
         found = Engagement(doc, start, window[-1][1], items, told)
         # The answer itself is where the example normally is; an SOP names resources too.
-        rank = (found.narrative, doc.kind == "response", len(found.items))
+        rank = (found.narrative, not doc.attached, len(found.items))
         if best is None or rank > best[0]:
             best = (rank, found)
     return best[1] if best else None

@@ -8,10 +8,14 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import openai
+from langchain_community.cache import SQLiteCache
+from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from grader.config import Settings
 from grader.errors import ConfigError
+from grader.judges.llm.schema import SchemaError
 
 MAX_WAIT_SECONDS = 60.0  # never sleep longer than this between attempts, whatever a server asks
 
@@ -38,8 +42,6 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
     key = settings.api_key.get_secret_value() if settings.api_key else None
     model_cache = cache if cache is not None else False
     if settings.provider == "openai":
-        from langchain_openai import ChatOpenAI
-
         if not key and not settings.base_url:
             raise ConfigError("the LLM judge needs OPENAI_API_KEY (or GRADER_API_KEY), or a --base-url for a local server")
         return ChatOpenAI(
@@ -55,14 +57,12 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
             cache=model_cache,
         )
     if settings.provider == "azure":
-        from langchain_openai import AzureChatOpenAI
-
         return AzureChatOpenAI(azure_deployment=settings.model, azure_endpoint=settings.base_url,
                                api_key=key, temperature=0, max_retries=0, timeout=settings.request_timeout,
                                cache=model_cache)
     if settings.provider == "bedrock":
         try:
-            from langchain_aws import ChatBedrockConverse
+            from langchain_aws import ChatBedrockConverse  # deferred: an optional extra (sdp-grader[bedrock])
         except ImportError as exc:
             raise ConfigError("the bedrock provider needs the extra: pip install 'sdp-grader[bedrock]'") from exc
         return ChatBedrockConverse(model=settings.model, temperature=0, cache=model_cache)
@@ -73,10 +73,6 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
 
 
 def _retryable() -> tuple[type[BaseException], ...]:
-    import openai
-
-    from grader.judges.llm import SchemaError
-
     return (openai.RateLimitError, openai.APITimeoutError, openai.APIConnectionError,
             openai.InternalServerError, SchemaError)
 
@@ -144,8 +140,6 @@ def enable_cache(path: Path) -> Any:
     """
     with _caches_lock:
         if path not in _caches:
-            from langchain_community.cache import SQLiteCache
-
             class CountingSQLiteCache(SQLiteCache):
                 def lookup(self, prompt: str, llm_string: str) -> Any:
                     found = super().lookup(prompt, llm_string)

@@ -1,0 +1,32 @@
+"""Is the artifact a criterion asks for supplied? One answer for every judge.
+
+`sop`, `diagram`, `template`, `cost-artifact` are met only by a document the partner
+attached (of the kinds the criterion accepts) or a link that stands for one (an AWS Pricing
+Calculator estimate): a sentence in the answer saying it exists is not the artifact.
+"""
+
+from __future__ import annotations
+
+from grader.catalogue import Criterion
+from grader.models import Document, Quote
+from grader.text import rx
+
+
+def accepted_attachments(criterion: Criterion, documents: list[Document]) -> list[Document]:
+    """Attached documents of a kind the criterion accepts (any kind when it names none)."""
+    kinds = set(criterion.attachment_kinds)
+    return [d for d in documents if d.attached and (not kinds or d.kind in kinds)]
+
+
+def accepted_link(criterion: Criterion, documents: list[Document]) -> Quote | None:
+    """The first link in the evidence that stands for the artifact, as a quote."""
+    for doc in documents:
+        for pattern in criterion.accepted_links:
+            m = rx(pattern).search(doc.text)
+            if m:
+                return Quote(text=m.group(0), source=doc.provenance(*m.span()))
+    return None
+
+
+def artifact_supplied(criterion: Criterion, documents: list[Document]) -> bool:
+    return bool(accepted_attachments(criterion, documents)) or accepted_link(criterion, documents) is not None

@@ -1,0 +1,149 @@
+"""The LLM judge: one structured-output call per control, quotes verified, facts override.
+
+The prompt is prompt.py over prompts/system.md and prompts/control.md; partner text is fenced
+as untrusted data. Whatever the model says, every quote is checked against the evidence
+(mapping.py) and deterministic failures win (judges/verdict.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from grader.catalogue import Control
+from grader.config import Settings
+from grader.judges.llm.cost import estimate_cost
+from grader.judges.llm.mapping import to_verdicts
+from grader.judges.llm.prompt import build_messages, evidence_blocks
+from grader.judges.llm.providers import count_cache_hits, enable_cache, make_chat_model, retrying, structured_method
+from grader.judges.llm.schema import LLMCallError, LLMJudgement, SchemaError
+from grader.judges.verdict import apply_findings, control_verdict, summarise
+from grader.models import ControlAssessment, Finding, RetrievedEvidence, Usage
+
+
+@dataclass
+class _Calls:
+    """What one judge call cost: model invocations, cache hits among them, tokens spent."""
+
+    attempts: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add_reply(self, raw: Any, from_cache: bool) -> None:
+        if from_cache:  # a cached reply carries its original token counts: nothing was spent
+            return
+        meta = getattr(raw, "usage_metadata", None) or {}
+        self.prompt_tokens += int(meta.get("input_tokens", 0))
+        self.completion_tokens += int(meta.get("output_tokens", 0))
+
+    def add_unparsed_reply(self, error: BaseException) -> None:
+        """Tokens of a reply the client could not parse (langchain attaches the HTTP response)."""
+        try:
+            usage = getattr(error, "response").json().get("usage") or {}
+        except Exception:  # noqa: BLE001 - no response or no JSON: nothing we can count
+            return
+        self.prompt_tokens += int(usage.get("prompt_tokens", 0))
+        self.completion_tokens += int(usage.get("completion_tokens", 0))
+
+
+def correction_message(error: object) -> tuple[str, str]:
+    """The message appended after a reply that did not fit the schema.
+
+    Saying what was wrong helps the model; it also changes the cache key, so a cached bad
+    reply is not served again on the retry.
+    """
+    return ("human", "Your previous reply did not match the required JSON schema "
+                     f"({str(error)[:300]}). Reply again with valid JSON for the schema only.")
+
+
+class LLMJudge:
+    name = "llm"
+    concurrent = True  # the engine grades controls in parallel, bounded by settings.concurrency
+    needs_examples = True  # retrieval adds the closest calibration examples to the prompt
+    model: str
+
+    def __init__(self, chat_model: Any, model: str, settings: Settings):
+        self.model = model
+        self.settings = settings
+        self.method = structured_method(model, settings)
+        self._structured = chat_model.with_structured_output(LLMJudgement, method=self.method, include_raw=True)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "LLMJudge":
+        cache = enable_cache(settings.cache_dir / "llm-cache.sqlite") if settings.llm_cache else None
+        return cls(make_chat_model(settings, cache=cache), settings.model or "", settings)
+
+    # ------------------------------------------------------------------ calling
+
+    def _invoke(self, control_id: str, messages: list[tuple[str, str]]) -> tuple[LLMJudgement, _Calls]:
+        """One structured call with retries on rate limits, timeouts and malformed replies."""
+        calls = _Calls()
+        hits = count_cache_hits()
+        attempt_messages = list(messages)
+        try:
+            for attempt in retrying(self.settings):
+                with attempt:
+                    calls.attempts += 1
+                    hits_before = hits[0]
+                    try:
+                        out = self._structured.invoke(attempt_messages)
+                    except ValidationError as exc:
+                        # json_schema replies are parsed inside the openai client, so a malformed
+                        # one surfaces here rather than as langchain's parsing_error.
+                        calls.add_unparsed_reply(exc)
+                        attempt_messages = [*messages, correction_message(exc)]
+                        raise SchemaError(str(exc)) from exc
+                    calls.add_reply(out.get("raw"), from_cache=hits[0] > hits_before)
+                    parsed = out.get("parsed")
+                    if out.get("parsing_error") is not None or parsed is None:
+                        error = out.get("parsing_error") or "no structured answer in the reply"
+                        attempt_messages = [*messages, correction_message(error)]
+                        raise SchemaError(str(error))
+                    if isinstance(parsed, dict):
+                        parsed = LLMJudgement.model_validate(parsed)
+                    calls.cached = hits[0]
+                    return parsed, calls
+        except (SchemaError, openai.OpenAIError) as exc:
+            # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
+            where = f" at {self.settings.base_url}" if self.settings.base_url else ""
+            raise LLMCallError(
+                f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
+                f"{calls.attempts} attempt(s): {type(exc).__name__}: {str(exc)[:300]}"
+            ) from exc
+        raise AssertionError("unreachable")  # retrying() re-raises the last error
+
+    # ------------------------------------------------------------------ judging
+
+    def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
+        started = time.perf_counter()
+        blocks = evidence_blocks(evidence, self.settings.llm_evidence_blocks)
+        messages = build_messages(control, evidence, findings, blocks)
+        judgement, calls = self._invoke(control.id, messages)
+        documents = evidence.evidence.documents
+        verdicts = to_verdicts(control, judgement, blocks, documents, evidence.evidence.chunks)
+        verdicts = apply_findings(verdicts, findings)
+        flags = list(findings)
+        if judgement.injection_detected and not any(f.rule.startswith("injection") for f in findings):
+            flags.append(Finding(control=control.id, severity="warn", rule="injection.model-noticed",
+                                 message="The model reports instructions addressed to the grader in the evidence."))
+        answered = evidence.evidence.answered
+        summary = summarise(control, verdicts, findings, answered)
+        if judgement.summary.strip():
+            summary = f"{summary} Model: {judgement.summary.strip()}"
+        return ControlAssessment(
+            control=control.id, title=control.title,
+            verdict=control_verdict(verdicts, findings, answered),
+            summary=summary, answered=answered, criteria=verdicts, flags=flags,
+            errors=evidence.evidence.errors, judge=f"llm:{self.model}", usage=self._usage(calls),
+            seconds=round(time.perf_counter() - started, 4),
+        )
+
+    def _usage(self, calls: _Calls) -> Usage:
+        return Usage(llm_calls=calls.attempts - calls.cached, cached_calls=calls.cached,
+                     prompt_tokens=calls.prompt_tokens, completion_tokens=calls.completion_tokens,
+                     cost_usd=estimate_cost(self.model, calls.prompt_tokens, calls.completion_tokens))

@@ -1,0 +1,185 @@
+"""From readings to a criterion verdict: the offline judge's decision step.
+
+Where a criterion is judged offline: `criterion_verdict`. The criterion's `evidence` field
+(knowledge/controls/*.yaml) says what can meet it: a statement in the evidence, an attached
+document (`document_verdict`), or one customer engagement told with its concrete resources
+(`engagement_verdict`). Deterministic findings override afterwards (judges/verdict.py).
+"""
+
+from __future__ import annotations
+
+from grader.catalogue import Control, Criterion
+from grader.judges.artifacts import accepted_attachments, accepted_link
+from grader.judges.offline.engagement import best_engagement
+from grader.judges.offline.modality import classify, own_negations
+from grader.judges.offline.reading import Reading, Spans, matching
+from grader.judges.offline.tuning import tuning
+from grader.judges.quotes import MAX_QUOTE_CHARS
+from grader.models import CriterionStatus, CriterionVerdict, Document, Finding, Quote
+
+# Structural attachments count as the evidence by their kind alone (a diagram is a diagram).
+STRUCTURAL_KINDS = {"drawio", "image", "terraform"}
+
+_HOW_IT_SPEAKS_AGAINST = {
+    "negated": "denies it",
+    "planned": "describes it as planned, not done",
+    "hedged": "only hedges, without committing to the practice",
+    "asserted": "describes the forbidden practice",
+}
+
+
+def criterion_verdict(
+    criterion: Criterion,
+    control: Control,
+    readings: dict[str, list[Reading]],
+    documents: list[Document],
+    excluded: Spans,
+    findings: list[Finding],
+) -> CriterionVerdict:
+    """met / partial / not_met for one criterion, with the sentences that decided it as quotes."""
+    mine = readings[criterion.slug]
+    # A document a check warns about for this criterion (a single-AZ diagram) cannot
+    # vouch for it with its own labels; an explanation must come from elsewhere.
+    doubted = {f.source.file for f in findings if f.severity == "warn" and f.criterion == criterion.slug and f.source}
+    support = _best_first(r for r in mine if r.supports and r.sentence.doc.path not in doubted)
+    against = _best_first(r for r in mine if r.contradicts)
+    weak = _best_first(r for r in mine if r.weak)
+
+    if criterion.evidence == "document":
+        return document_verdict(criterion, readings, documents, support)
+    if criterion.evidence == "engagement" and not (
+        against and against[0].modality != "hedged" and (not support or against[0].score >= support[0].score)
+    ):
+        return engagement_verdict(criterion, control, documents, excluded, support)
+
+    # A hedge only counts against a criterion nothing asserts; a denial or a plan counts
+    # against it whenever it is the strongest statement.
+    against = [r for r in against if r.modality != "hedged" or not support]
+    if against and (not support or against[0].score >= support[0].score):
+        r = against[0]
+        if r.generic and not r.prohibited:
+            return _verdict(criterion, "not_met", against,
+                            f"A generic statement like the guide's unacceptable answers: \"{_short(r)}\".")
+        how = _HOW_IT_SPEAKS_AGAINST.get(r.modality, "contradicts it")
+        return _verdict(criterion, "not_met", against, f"The evidence {how}: \"{_short(r)}\".")
+    if support:
+        missing = missing_aspects(criterion, mine)
+        if missing:
+            return _verdict(
+                criterion, "partial", support,
+                f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
+                + "; ".join(missing) + ".",
+            )
+        return _verdict(criterion, "met", support, f"Addressed by \"{_short(support[0])}\".")
+    if weak:
+        if weak[0].modality == "qualified":
+            return _verdict(criterion, "partial", weak, "In place only in part (\"" + _short(weak[0]) + "\").")
+        return _verdict(criterion, "partial", weak,
+                        f"Touched on (\"{_short(weak[0])}\") but not explained as the criterion requires.")
+    return _verdict(criterion, "not_met", [], "No evidence addresses this criterion.")
+
+
+def document_verdict(
+    criterion: Criterion, readings: dict[str, list[Reading]], documents: list[Document], support: list[Reading]
+) -> CriterionVerdict:
+    """Criteria such as `sop`, `diagram`, `template`: the evidence must be an attachment."""
+    attached = accepted_attachments(criterion, documents)
+    in_attachment = [r for r in support if r.sentence.attached and r.sentence.doc in attached]
+    if in_attachment:
+        return _verdict(criterion, "met", in_attachment,
+                        f"Supplied as an attachment: {in_attachment[0].sentence.doc.path}.")
+    link = accepted_link(criterion, documents)
+    if link is not None:
+        return CriterionVerdict(slug=criterion.slug, status="met", quotes=[link],
+                                rationale=f"Supplied as a link: {link.text}.")
+    structural = [d for d in attached if d.kind in STRUCTURAL_KINDS or _is_template(d)]
+    if structural:
+        doc = structural[0]
+        note = " A person (or a vision model) must check its content." if doc.needs_human_review else ""
+        return CriterionVerdict(slug=criterion.slug, status="met",
+                                rationale=f"Supplied as an attachment: {doc.path} ({doc.kind}).{note}")
+    # A prose attachment that carries the control's substance counts as the SOP/document.
+    for doc in attached:
+        backing = [r for rs in readings.values() for r in rs if r.supports and r.sentence.doc is doc]
+        if backing:
+            best = max(backing, key=lambda r: r.score)
+            return _verdict(criterion, "met", [best], f"The attached document {doc.path} sets out the practice.")
+    if attached:
+        return _verdict(criterion, "partial", [],
+                        f"{attached[0].path} is attached but does not cover this control's practices.")
+    claimed = support[:1]
+    return _verdict(
+        criterion, "not_met", claimed,
+        "Only described in the answer text; the guide requires the document itself to be attached."
+        if claimed else "No such document is attached.",
+    )
+
+
+def engagement_verdict(
+    criterion: Criterion, control: Control, documents: list[Document], excluded: Spans, support: list[Reading]
+) -> CriterionVerdict:
+    """One specific engagement, told with the concrete resources it used."""
+    found = best_engagement(control, documents, excluded)
+    if found is None or (not found.narrative and not support):
+        return _verdict(criterion, "not_met", [], "No specific customer engagement is described.")
+    lead = len(found.text) - len(found.text.lstrip())
+    start = found.start + lead
+    end = min(found.end, start + MAX_QUOTE_CHARS)
+    text = found.doc.text[start:end].rstrip()
+    quote = Quote(text=text, source=found.doc.provenance(start, start + len(text)))
+    named = ", ".join(sorted(found.items)[:6])
+    if not found.narrative:
+        status, why = "partial", "Practices are described as procedure, not as one specific customer engagement."
+    elif len(found.items) >= tuning().concrete_items_for_met:
+        status, why = "met", f"A specific engagement is described with concrete resources ({named})."
+    else:
+        status = "partial" if found.items else "not_met"
+        why = ("A customer engagement is described, but without the concrete resources (names, ids, "
+               "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
+    return _verdict(criterion, status, [], why).model_copy(update={"quotes": [quote]})
+
+
+def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[str]:
+    """Aspects of the criterion that no asserted sentence of the evidence establishes."""
+    missing = []
+    for aspect in criterion.aspects:
+        shown = False
+        for r in readings:
+            found = matching(aspect.cues, r.sentence.text)
+            if found and classify(r.sentence.text, found[1], own_negations(found[0])) == "asserted":
+                shown = True
+                break
+        if not shown:
+            missing.append(aspect.name)
+    return missing
+
+
+def _best_first(readings) -> list[Reading]:
+    return sorted(readings, key=lambda r: -r.score)
+
+
+def _is_template(doc: Document) -> bool:
+    data = doc.data
+    return isinstance(data, dict) and ("Resources" in data or "resource" in data)
+
+
+def _short(reading: Reading, limit: int = 160) -> str:
+    text = reading.sentence.text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(reading: Reading) -> Quote:
+    s = reading.sentence
+    end = min(s.end, s.start + MAX_QUOTE_CHARS)  # a quote is for reading: a prefix of a long one
+    return Quote(text=s.doc.text[s.start:end], source=s.doc.provenance(s.start, end))
+
+
+def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Reading], rationale: str) -> CriterionVerdict:
+    return CriterionVerdict(
+        slug=criterion.slug,
+        status=status,
+        quotes=[_quote(r) for r in readings[: tuning().max_quotes]],
+        rationale=rationale,
+        missing="" if status == "met" else "; ".join(criterion.shortfalls[:2]),
+        fix="" if status == "met" else criterion.fix,
+    )

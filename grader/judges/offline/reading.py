@@ -1,0 +1,190 @@
+"""How one evidence sentence bears on one criterion: the offline judge's reading step.
+
+For every sentence of the retrieved evidence and every criterion: does it speak to the
+criterion (a cue regex from knowledge/, or semantic closeness), how does it speak (modality:
+asserted / negated / planned / hedged / qualified), and does it name the practice the
+criterion forbids. The decision (decision.py) turns these readings into a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from grader.catalogue import Criterion
+from grader.judges.offline.modality import Modality, classify, forbids, own_negations
+from grader.judges.offline.tuning import tuning
+from grader.models import Document, Finding, RetrievedEvidence
+from grader.text import rx
+
+Spans = dict[str, list[tuple[int, int]]]  # document path -> (start, end) character spans
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    doc: Document
+    start: int
+    end: int
+    text: str
+
+    @property
+    def attached(self) -> bool:
+        return self.doc.attached
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one sentence bears on one criterion."""
+
+    sentence: Sentence
+    sim: float
+    cue: bool
+    modality: Modality
+    prohibited: bool  # names the forbidden practice (see Criterion.prohibitions)
+    closest: bool = True  # no other criterion of the control is semantically closer
+    unacceptable_sim: float = 0.0  # closeness to the guide's unacceptable examples for the control
+
+    @property
+    def generic(self) -> bool:
+        """Reads like one of the guide's unacceptable answers more than like the criterion."""
+        return self.unacceptable_sim >= tuning().similarity.unacceptable and self.unacceptable_sim > self.sim
+
+    @property
+    def score(self) -> float:
+        return self.sim + (tuning().cue_bonus if self.cue else 0.0)
+
+    @property
+    def relevant(self) -> bool:
+        # Without a cue, similarity must be high AND this criterion the sentence's nearest:
+        # an HA sentence is near auto-scaling too, but nearer to high-availability.
+        similarity = tuning().similarity
+        return (self.cue and self.sim >= similarity.with_cue) or (self.sim >= similarity.alone and self.closest)
+
+    @property
+    def supports(self) -> bool:
+        if self.prohibited:
+            return self.modality == "negated"  # "we never share credentials"
+        return self.relevant and self.modality == "asserted" and not self.generic
+
+    @property
+    def contradicts(self) -> bool:
+        if self.prohibited:
+            return self.modality == "asserted"  # "the team shares one admin login"
+        if self.relevant and self.modality == "asserted" and self.generic:
+            return True
+        return self.relevant and self.modality in ("negated", "planned", "hedged")
+
+    @property
+    def weak(self) -> bool:
+        if self.prohibited:
+            return False
+        if self.relevant and self.modality == "qualified":
+            return True
+        return (self.cue and self.sim >= tuning().similarity.weak) and not self.supports and not self.contradicts
+
+
+def matching(patterns: Sequence[str], text: str) -> tuple[str, tuple[int, int]] | None:
+    """The first pattern that matches, and where."""
+    for pattern in patterns:
+        m = rx(pattern).search(text)
+        if m:
+            return pattern, m.span()
+    return None
+
+
+def first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
+    found = matching(patterns, text)
+    return found[1] if found else None
+
+
+_ASSERTIVENESS = {"asserted": 4, "qualified": 3, "hedged": 2, "negated": 1, "planned": 0}
+
+_CONDITIONAL_OPENING = re.compile(
+    r"^\W*(?:when|if|where|whenever|unless|in\s+case|should|for\s+\w+\s+(?:with|without))\b", re.I
+)
+
+
+def most_assertive(text: str, cues: Sequence[str]) -> Modality:
+    """How the sentence speaks of the practice: the reading at its first cue match.
+
+    Except after a conditional opening: "When a customer has no identity provider we federate
+    with Managed AD" negates the provider, not the federation, so there the most assertive
+    cue match counts.
+    """
+    matches = sorted((m.start(), m.span(), cue) for cue in cues for m in [rx(cue).search(text)] if m)
+    if not matches:
+        return classify(text, None)
+    readings = [classify(text, span, own_negations(cue)) for _, span, cue in matches]
+    if _CONDITIONAL_OPENING.search(text):
+        return max(readings, key=_ASSERTIVENESS.__getitem__)
+    return readings[0]
+
+
+def read_sentence(
+    sentence: Sentence, criterion: Criterion, sim: float, closest: bool = True, unacceptable_sim: float = 0.0
+) -> Reading:
+    cue = matching(criterion.cues, sentence.text)
+    ban_span = first_match(criterion.prohibitions, sentence.text)
+    if ban_span:
+        # A banned practice is judged over its whole list ("shared logins, shared passwords
+        # and shared keys are forbidden"), including negation inside the ban's own words.
+        modality = classify(sentence.text, ban_span)
+        if modality in ("asserted", "negated"):
+            modality = "negated" if forbids(sentence.text, ban_span[0]) else "asserted"
+    else:
+        modality = most_assertive(sentence.text, criterion.cues)
+    return Reading(
+        sentence=sentence,
+        sim=sim,
+        cue=cue is not None,
+        modality=modality,
+        prohibited=ban_span is not None,
+        closest=closest,
+        unacceptable_sim=unacceptable_sim,
+    )
+
+
+def _overlapping(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and end > b for b, e in spans)
+
+
+def excluded_spans(findings: list[Finding]) -> Spans:
+    """Sentences a check marked as instructions to the grader are never evidence."""
+    out: Spans = {}
+    for f in findings:
+        if f.rule.startswith("injection") and f.source is not None:
+            out.setdefault(f.source.file, []).append((f.source.start, f.source.end))
+    return out
+
+
+def candidate_sentences(evidence: RetrievedEvidence, excluded: Spans) -> list[Sentence]:
+    """Every sentence of the documents that any criterion retrieved, minus excluded spans."""
+    wanted: Spans = {}
+    for scored in evidence.per_criterion.values():
+        for sc in scored:
+            wanted.setdefault(sc.chunk.source.file, []).append((sc.chunk.source.start, sc.chunk.source.end))
+    sentences: list[Sentence] = []
+    for doc in evidence.evidence.documents:
+        spans = wanted.get(doc.path)
+        if not spans:
+            continue
+        for s in doc.sentences():
+            if _overlapping(s.start, s.end, spans) and not _overlapping(s.start, s.end, excluded.get(doc.path, [])):
+                sentences.append(Sentence(doc, s.start, s.end, s.text))
+    return sentences
+
+
+def retrieved_spans(evidence: RetrievedEvidence, slug: str) -> Spans | None:
+    """Where the chunks retrieved for this criterion lie (None: retrieval ranked nothing for it)."""
+    scored = evidence.per_criterion.get(slug)
+    if scored is None:
+        return None
+    spans: Spans = {}
+    for sc in scored:
+        spans.setdefault(sc.chunk.source.file, []).append((sc.chunk.source.start, sc.chunk.source.end))
+    return spans
+
+
+def within(sentence: Sentence, spans: Spans) -> bool:
+    return _overlapping(sentence.start, sentence.end, spans.get(sentence.doc.path, []))

@@ -1,0 +1,172 @@
+"""One click on Assess: the app's run logic, and what it leaves in the browser session.
+
+    grade()      fingerprint the inputs; an unchanged re-run is a run-cache lookup, otherwise
+                 build the judge, `grader.engine.assess`, store the result, remember it
+    on_assess()  the button: inputs -> Application -> grade() with a progress box; the
+                 outcome (or the problem) goes to session state and beside the inputs
+
+Session state written here (per browser tab):
+    assessment_id   the assessment on screen (a row of the store)
+    input_errors    problems with the inputs, keyed by control id or "application"
+    last_run        how the last Assess click went (seconds, whether it was cached)
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import streamlit as st
+from pydantic import BaseModel
+
+from grader.catalogue import Catalogue, get_catalogue
+from grader.config import Settings
+from grader.engine import assess, make_judge
+from grader.errors import ApplicationError, UserError
+from grader.judges.base import Judge
+from grader.models import Application, Assessment
+from grader.webapp import intake
+from grader.webapp.inputs import MODE_PASTE, ErrorSlots, build_application, input_errors_of, show_input_errors
+from grader.webapp.runs import JudgeChoice, RunCache, fingerprint
+from grader.webapp.store import AssessmentStore, open_store
+from grader.webapp.views import ERROR_ICON
+
+log = logging.getLogger("grader.app")
+
+
+class RunDisplay:
+    """What a run shows while the controls are graded; this one shows nothing."""
+
+    def advance(self, control_id: str, done: int, of: int) -> None:
+        """`of` controls are being graded, `done` of them so far, `control_id` the last."""
+
+    def finish(self, result: Assessment) -> None:
+        """The run is over."""
+
+
+# (number of controls, judge label) -> a context in which the run is displayed
+Displayed = Callable[[int, str], AbstractContextManager[RunDisplay]]
+
+
+@contextmanager
+def unseen(total: int, judge: str) -> Iterator[RunDisplay]:
+    yield RunDisplay()
+
+
+class RunOutcome(BaseModel):
+    assessment_id: str
+    cached: bool  # an unchanged re-run: the stored result was reused, nothing was graded
+
+
+def grade(
+    application: Application,
+    choice: JudgeChoice,
+    settings: Settings,
+    store: AssessmentStore,
+    cache: RunCache,
+    judge_for: Callable[[JudgeChoice, Settings], Judge],
+    displayed: Displayed = unseen,
+    catalogue: Catalogue | None = None,
+) -> RunOutcome:
+    """Grade the application (or find the unchanged earlier result) and store the result."""
+    catalogue = catalogue or get_catalogue()
+    files = intake.attachment_bytes(application)
+    key = fingerprint(application, files, choice, catalogue.hashes)
+    cached = cache.get(store.url, key)
+    if cached is not None:
+        return RunOutcome(assessment_id=cached, cached=True)
+    judge = judge_for(choice, settings)
+    with displayed(len(catalogue), choice.label()) as display:
+        result = assess(application, judge=judge, progress=display.advance, settings=settings, catalogue=catalogue)
+        display.finish(result)
+    assessment_id = store.save(result, application, files)
+    cache.put(store.url, key, assessment_id)
+    return RunOutcome(assessment_id=assessment_id, cached=False)
+
+
+# --------------------------------------------------------------------------- per-server resources
+
+
+@st.cache_resource(show_spinner=False)
+def run_cache() -> RunCache:
+    """Fingerprint -> stored assessment: an unchanged re-run is a lookup."""
+    return RunCache()
+
+
+@st.cache_resource(show_spinner="Loading the offline judge and its embedding model…")
+def offline_judge() -> Judge:
+    """Built once per server: the embedding model loads on the first use only."""
+    from grader.embeddings import get_embedder  # deferred: imports chromadb (~0.5 s), not needed to draw the page
+
+    get_embedder().embed(["warm up"])
+    return make_judge("offline")
+
+
+def judge_for(choice: JudgeChoice, settings: Settings) -> Judge:
+    """The server's offline judge, or an LLM judge for these settings (a typed key included)."""
+    return offline_judge() if choice.judge == "offline" else make_judge("llm", settings)
+
+
+# --------------------------------------------------------------------------- the Assess button
+
+
+class StatusBox(RunDisplay):
+    """A Streamlit status box with a progress bar, collapsed when the run is over."""
+
+    def __init__(self, status, bar, total: int) -> None:
+        self._status, self._bar, self._total = status, bar, total
+
+    def advance(self, control_id: str, done: int, of: int) -> None:
+        self._bar.progress(done / of, text=f"{done} of {of} controls graded · {control_id} done")
+
+    def finish(self, result: Assessment) -> None:
+        self._status.update(label=f"Assessed {self._total} controls in {result.seconds:.1f} s",
+                            state="complete", expanded=False)
+
+
+@contextmanager
+def status_box(total: int, judge: str) -> Iterator[RunDisplay]:
+    with st.status(f"Assessing {total} controls with the {judge} judge…", expanded=True) as status:
+        bar = st.progress(0.0, text=f"0 of {total} controls graded")
+        yield StatusBox(status, bar, total)
+
+
+def run_assessment(application: Application, choice: JudgeChoice, settings: Settings) -> RunOutcome:
+    """grade() with this server's store, run cache and judges, its progress on the page."""
+    return grade(application, choice, settings, open_store(), run_cache(), judge_for, status_box)
+
+
+def on_assess(choice: JudgeChoice, settings: Settings, slots: ErrorSlots) -> None:
+    mode = st.session_state.get("input_mode", MODE_PASTE)
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="grader-app-") as tmp:
+            application = build_application(Path(tmp))
+            if application is None:
+                return
+            outcome = run_assessment(application, choice, settings)
+    except ApplicationError as exc:  # the uploaded application file itself is unreadable
+        st.session_state.input_errors = {"application": [str(exc)]}
+        show_input_errors(slots.get("application", st.empty()), [str(exc)])
+        return
+    except UserError as exc:  # settings (an LLM judge without a model ...) or the store
+        st.error(str(exc), icon=ERROR_ICON)
+        return
+    except Exception as exc:  # noqa: BLE001 - a bug must not show a traceback to a partner
+        log.exception("assessment failed")
+        st.error(f"The grader failed while assessing ({type(exc).__name__}: {exc}). "
+                 "Details are in the server log.")
+        return
+    result = open_store().load(outcome.assessment_id)
+    st.session_state.assessment_id = outcome.assessment_id
+    st.session_state.input_errors = input_errors_of(result, mode)
+    st.session_state.last_run = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "cached": outcome.cached,
+    }
+    for key, slot in slots.items():
+        show_input_errors(slot, st.session_state.input_errors.get(key, []))

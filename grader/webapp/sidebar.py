@@ -1,0 +1,72 @@
+"""The sidebar: the judge to grade with (as Settings, the way the CLI makes them) and the history.
+
+The API key typed here lives in this browser session's state only: it goes into the
+Settings of a run, never into the store, a report or the fingerprint.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import SecretStr
+
+from grader.config import Settings, settings_with
+from grader.webapp.runs import JudgeChoice
+from grader.webapp.store import AssessmentStore
+
+PROVIDERS = ["openai", "azure", "bedrock"]
+
+
+def judge_settings(settings: Settings) -> tuple[JudgeChoice, Settings]:
+    """The judge chosen in the sidebar, and the Settings a run uses for it.
+
+    `settings` (the environment's) fills the widgets; an option left empty keeps its value.
+    """
+    side = st.sidebar
+    side.header("Settings")
+    judge = side.radio(
+        "Judge", ["offline", "llm"], key="judge",
+        format_func=lambda j: "Offline (no model, default)" if j == "offline" else "LLM",
+    )
+    if judge == "offline":
+        return JudgeChoice(), settings_with(judge="offline")
+    provider = side.selectbox("Provider", PROVIDERS, index=PROVIDERS.index(settings.provider), key="provider")
+    model = side.text_input("Model", value=settings.model or "", key="model").strip()
+    base_url = side.text_input(
+        "Base URL", value=settings.base_url or "", key="base_url",
+        help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp …); "
+             "empty for GRADER_BASE_URL, else the provider's default.",
+    ).strip()
+    typed = side.text_input(
+        "API key", type="password", key="api_key",
+        help="Kept in this browser session only: never stored, logged or written to a report.",
+    ).strip()
+    if not typed:
+        side.caption("Using the API key from the environment." if settings.api_key
+                     else "No API key in the environment: type one, unless your endpoint needs none.")
+    chosen = settings_with(judge="llm", provider=provider, model=model, base_url=base_url,
+                           api_key=SecretStr(typed) if typed else None)
+    # What the run really uses (an empty field fell back to the environment), never the key.
+    choice = JudgeChoice(judge="llm", provider=chosen.provider, model=chosen.model, base_url=chosen.base_url)
+    return choice, chosen
+
+
+def open_from_history() -> None:
+    chosen = st.session_state.get("history_choice")
+    if chosen:
+        st.session_state.assessment_id = chosen
+        st.session_state.input_errors = {}
+        st.session_state.last_run = None
+
+
+def history(store: AssessmentStore) -> None:
+    """Drawn last, so an assessment made in this run is already listed."""
+    side = st.sidebar
+    side.header("History")
+    entries = store.history()
+    if not entries:
+        side.caption("No assessments yet.")
+        return
+    labels = {e.id: e.label() for e in entries}
+    side.selectbox("Saved assessments", list(labels), format_func=labels.get, key="history_choice")
+    side.button("Open", key="open_history", on_click=open_from_history)
+    side.caption(f"Store: {store.label}")
