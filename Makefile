@@ -21,9 +21,18 @@ run: $(BIN)/grader
 test: $(BIN)/grader
 	$(BIN)/python -m pytest -q
 
+# The regression gate: every labeled set against its committed baseline (eval/baselines/).
+# eval/holdout and eval/corpus/test are never tuned on: a loss there is a real loss.
+EVAL_SETS ?= cases holdout corpus/dev corpus/test
+
 eval: $(BIN)/grader
-	$(BIN)/grader eval --cases eval/cases --judge offline --baseline eval/baseline-offline.json \
-		--json eval/reports/offline.json --markdown eval/reports/offline.md
+	@set -e; for set in $(EVAL_SETS); do \
+	  name=$$(echo $$set | tr / -); \
+	  echo "== grader eval --cases eval/$$set"; \
+	  $(BIN)/grader eval --cases eval/$$set --judge offline -q \
+	    --baseline eval/baselines/offline-$$name.json \
+	    --json eval/reports/$$name-offline.json --markdown eval/reports/$$name-offline.md; \
+	done
 
 bench: $(BIN)/grader
 	$(BIN)/python -m bench
