@@ -13,29 +13,38 @@ from grader.models import ControlVerdict, CriterionStatus, CriterionVerdict, Fin
 
 
 def apply_findings(verdicts: list[CriterionVerdict], findings: list[Finding]) -> list[CriterionVerdict]:
-    """Downgrade every criterion that a failing finding disproves to `not_met`."""
-    failing: dict[str, list[Finding]] = {}
+    """Every finding lands on the criterion it names, whatever the judge read.
+
+    A failing fact sets its criterion to `not_met`; a warning lowers a `met` to `partial` with
+    the warning as the reason (the reviewer sees why; the control cannot pass on it silently).
+    """
+    by_criterion: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.severity == "fail" and f.criterion:
-            failing.setdefault(f.criterion, []).append(f)
-    out = []
-    for v in verdicts:
-        proofs = failing.get(v.slug)
-        if not proofs:
-            out.append(v)
-            continue
-        reasons = " ".join(f"[{f.rule}] {f.message}" for f in proofs)
-        out.append(
-            v.model_copy(
-                update={
-                    "status": "not_met",
-                    "rationale": f"Deterministic check failed: {reasons}"
-                    + (f" (The judge had said {v.status}: {v.rationale})" if v.status != "not_met" else ""),
-                    "missing": v.missing or proofs[0].message,
-                }
-            )
-        )
-    return out
+        if f.criterion and f.severity in ("fail", "warn"):
+            by_criterion.setdefault(f.criterion, []).append(f)
+    return [_with_findings(v, by_criterion.get(v.slug, [])) for v in verdicts]
+
+
+def _with_findings(verdict: CriterionVerdict, findings: list[Finding]) -> CriterionVerdict:
+    failing = [f for f in findings if f.severity == "fail"]
+    if failing:
+        reasons = " ".join(f"[{f.rule}] {f.message}" for f in failing)
+        return verdict.model_copy(update={
+            "status": "not_met",
+            "rationale": f"Deterministic check failed: {reasons}"
+            + (f" (The judge had said {verdict.status}: {verdict.rationale})" if verdict.status != "not_met" else ""),
+            "missing": verdict.missing or failing[0].message,
+        })
+    warnings = [f for f in findings if f.severity == "warn"]
+    if warnings and verdict.status == "met":
+        reasons = " ".join(f"[{f.rule}] {f.message}" for f in warnings)
+        return verdict.model_copy(update={
+            "status": "partial",
+            "rationale": f"A check raised a doubt the evidence does not resolve: {reasons} "
+                         f"(The judge had said met: {verdict.rationale})",
+            "missing": warnings[0].message,
+        })
+    return verdict
 
 
 def verdict_of(statuses: Iterable[CriterionStatus], findings: Iterable[Finding], answered: bool = True) -> ControlVerdict:

@@ -1,91 +1,112 @@
-"""The LLM judge end to end: the real langchain-openai client over HTTP to a fake server.
+"""The LLM judge's logic, end to end but in process: no server, no network.
 
-Real catalogue, ingestion, checks and retrieval; only the model is scripted (FakeOpenAI on
-127.0.0.1). Each test pins one promise of the judge: verdicts mapped with verified quotes,
-fabricated quotes dropped, malformed replies and rate limits retried, an unchanged re-run
-served from the disk cache, and deterministic failures that no instruction can talk away.
+Real catalogue, ingestion, checks and retrieval, and the real LLMJudge; only the chat model is
+scripted (FakeChatModel, tests/fakes/chat_model.py). Each test pins one promise of the judge:
+verdicts mapped with verified quotes, fabricated or missing quotes downgrading `met`, left-out
+criteria and unattached documents not met, malformed replies retried with a correction, usage
+and cost counted, clear errors after retries, and deterministic failures that no instruction
+can talk away. What goes over the wire (request shape, HTTP status retries, timeouts, the
+disk cache, concurrency) is pinned against a fake server in test_llm_requests.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+import openai
 import pytest
 import yaml
 
 from grader.config import Settings
-from grader.engine import assess, make_judge
+from grader.engine import make_judge
 from grader.errors import ConfigError, UserError
-from grader.judges.llm import LLMCallError
+from grader.judges.llm import LLMCallError, LLMJudgement
 from grader.judges.llm.cost import PRICES
-from grader.models import Application, ControlAnswer, ControlAssessment
-from tests.fakes.llm_judge import grade_with_llm, llm_settings, write_files
-from tests.fakes.openai_server import (
-    FakeOpenAI,
-    Reply,
-    blocks_in,
-    human_prompt,
-    in_turn,
-    judgement,
-    quoting_judgement,
+from grader.judges.llm.judge import correction_message
+from grader.judges.llm.schema import LLMCriterion, LLMQuote
+from grader.models import ControlAssessment
+from tests.fakes.chat_model import UNPARSEABLE, FakeChatModel, answering, request_body
+from tests.fakes.llm_judge import (
+    ACCT_001_GOOD_QUOTES as GOOD_QUOTES,
+    ACCT_001_RESPONSE as RESPONSE,
+    acct_001_folder,
+    fake_judge,
+    grade_with_fake,
+    judge_settings,
+    write_files,
 )
-from tests.ingest.evidence import pdf
+from tests.fakes.openai_server import blocks_in, human_prompt, judgement, quoting_judgement
 
-RESPONSE = """\
-All contact information is set to company-owned phone numbers and the contact email addresses
-are an internal distribution list (aws-root@northwind.example) instead of a single person's
-address. CloudTrail is enabled in all AWS regions, not only the ones we use, and the logs go to a
-dedicated S3 bucket (nw-cloudtrail-archive) with MFA delete, readable only by the CISO.
-For Fabrikam Retail we created account fabrikam-prod (444455556666) this way in April.
-"""
-SOP_PAGES = [
-    "Security Engagement SOP - account governance\n"
-    "1. The root user is used only for tasks that require it, such as changing the support plan.",
-    "2. MFA is enabled on the root user with a hardware token before any other work.\n"
-    "3. Account contacts are set to corporate distribution lists.",
-]
-# What a careful model would quote for each ACCT-001 criterion (all of it really in the evidence).
-GOOD_QUOTES = {
-    "root-usage": ["The root user is used only for tasks that require it, such as changing the support plan."],
-    "root-mfa": ["MFA is enabled on the root user with a hardware token before any other work."],
-    "contacts": ["the contact email addresses are an internal distribution list (aws-root@northwind.example)"],
-    "cloudtrail": ["CloudTrail is enabled in all AWS regions, not only the ones we use"],
-    "sop": ["Security Engagement SOP - account governance"],
-    "customer-example": ["For Fabrikam Retail we created account fabrikam-prod (444455556666) this way in April."],
-}
 FABRICATED = "Root MFA is enforced with YubiKeys on every account we create."
+REQUEST = httpx.Request("POST", "https://api.example/v1/chat/completions")
 
 
-def good_answer(body: dict) -> Reply:
-    return Reply(quoting_judgement(body, GOOD_QUOTES))
+def good_answer(**changes: object):
+    """The careful model's answer to whatever ACCT-001 prompt it gets (fields replaced by `changes`)."""
+    return answering(lambda body: {**quoting_judgement(body, GOOD_QUOTES), **changes})
+
+
+def rate_limited() -> openai.RateLimitError:
+    return openai.RateLimitError("Rate limit reached", response=httpx.Response(429, request=REQUEST), body=None)
+
+
+def timed_out() -> openai.APITimeoutError:
+    return openai.APITimeoutError(request=REQUEST)
 
 
 @pytest.fixture
 def evidence(tmp_path: Path) -> Path:
-    """An ACCT-001 evidence folder: the answer is passed in code, the SOP is a 2-page PDF."""
-    folder = tmp_path / "application"
-    pdf(folder / "sop.pdf", SOP_PAGES)
-    return folder
+    return acct_001_folder(tmp_path)
 
 
-def grade_acct_001(settings: Settings, folder: Path) -> ControlAssessment:
-    return grade_with_llm(settings, folder, "ACCT-001", RESPONSE, ["sop.pdf"])
+@pytest.fixture
+def settings(grader_home: Path) -> Settings:
+    return judge_settings(grader_home)
+
+
+def grade_acct_001(fake: FakeChatModel, settings: Settings, folder: Path,
+                   response: str = RESPONSE, attachments: tuple[str, ...] = ("sop.pdf",)) -> ControlAssessment:
+    return grade_with_fake(fake, settings, folder, "ACCT-001", response, list(attachments))
 
 
 def statuses(result: ControlAssessment) -> dict[str, str]:
     return {c.slug: c.status for c in result.criteria}
 
 
-# ---------------------------------------------------------------------- 1. correct answer
+# ---------------------------------------------------------------------- the model's choice of shape
+
+
+@pytest.mark.parametrize(("model", "configured", "method"), [
+    ("gpt-4o-mini", "auto", "json_schema"),
+    ("llama3.1:8b", "auto", "json_schema"),  # local models: json_schema too
+    ("gpt-3.5-turbo", "auto", "function_calling"),
+    ("gpt-4", "auto", "function_calling"),
+    ("gpt-4-turbo", "auto", "function_calling"),
+    ("gpt-4o", "auto", "json_schema"),  # not mistaken for gpt-4
+    ("gpt-4o-mini", "function_calling", "function_calling"),  # a configured method wins
+    ("gpt-3.5-turbo", "json_mode", "json_mode"),
+])
+def test_the_structured_output_method_follows_the_model_name_unless_one_is_configured(
+    grader_home: Path, model: str, configured: str, method: str
+) -> None:
+    fake = FakeChatModel(judgement({}))
+    judge = fake_judge(fake, judge_settings(grader_home, model=model, structured_output=configured))
+
+    assert judge.method == method
+    assert fake.methods == [method]  # asked of the chat model once, when the judge is built
+
+
+# ---------------------------------------------------------------------- a correct answer
 
 
 def test_a_correct_structured_answer_is_mapped_with_verified_quotes_and_costed(
-    grader_home: Path, evidence: Path, contract: dict[str, list[str]]
+    settings: Settings, evidence: Path, contract: dict[str, list[str]]
 ) -> None:
-    with FakeOpenAI(good_answer, usage=(1200, 300)) as server:
-        result = grade_acct_001(llm_settings(server, grader_home), evidence)
+    fake = FakeChatModel(good_answer(), usage=(1200, 300))
+    result = grade_acct_001(fake, settings, evidence)
 
-    assert server.calls == 1
+    assert fake.calls == 1
     assert [c.slug for c in result.criteria] == contract["ACCT-001"]
     assert set(statuses(result).values()) == {"met"}
     assert result.verdict == "pass"
@@ -107,14 +128,21 @@ def test_a_correct_structured_answer_is_mapped_with_verified_quotes_and_costed(
     assert result.usage.cost_usd > 0
 
 
-# ---------------------------------------------------------------------- 2. fabricated quote
+def test_a_local_model_is_graded_at_no_cost(grader_home: Path, evidence: Path) -> None:
+    result = grade_acct_001(FakeChatModel(good_answer()), judge_settings(grader_home, model="llama3.1:8b"), evidence)
+
+    assert result.verdict == "pass" and result.judge == "llm:llama3.1:8b"
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (1200, 300)
+    assert result.usage.cost_usd == 0.0
 
 
-def test_a_fabricated_quote_is_dropped_and_its_met_criterion_downgraded(grader_home: Path, evidence: Path) -> None:
+# ---------------------------------------------------------------------- quotes verified
+
+
+def test_a_fabricated_quote_is_dropped_and_its_met_criterion_downgraded(settings: Settings, evidence: Path) -> None:
     quotes = {**GOOD_QUOTES, "root-mfa": [FABRICATED],
               "cloudtrail": [*GOOD_QUOTES["cloudtrail"], FABRICATED]}
-    with FakeOpenAI(lambda body: Reply(quoting_judgement(body, quotes))) as server:
-        result = grade_acct_001(llm_settings(server, grader_home), evidence)
+    result = grade_acct_001(FakeChatModel(answering(lambda body: quoting_judgement(body, quotes))), settings, evidence)
 
     mfa = result.criterion("root-mfa")
     assert mfa.status != "met"
@@ -129,89 +157,56 @@ def test_a_fabricated_quote_is_dropped_and_its_met_criterion_downgraded(grader_h
     assert all(FABRICATED not in q.text for c in result.criteria for q in c.quotes)
 
 
-# ---------------------------------------------------------------------- 3. malformed reply
+def test_a_met_without_any_quote_is_downgraded_to_partial(settings: Settings, evidence: Path) -> None:
+    quotes = {slug: texts for slug, texts in GOOD_QUOTES.items() if slug != "root-mfa"}
+    result = grade_acct_001(FakeChatModel(answering(lambda body: quoting_judgement(body, quotes))), settings, evidence)
+
+    mfa = result.criterion("root-mfa")
+    assert mfa.status == "partial"
+    assert "Downgraded from met: no quote supporting it occurs in the evidence." in mfa.rationale
+    assert mfa.missing and mfa.fix
+    assert result.verdict == "fail"
+    assert {s for slug, s in statuses(result).items() if slug != "root-mfa"} == {"met"}
 
 
-@pytest.mark.parametrize("bad_reply", [
-    pytest.param("{\"criteria\": [{\"slug\": \"root-usage\", ", id="invalid-json"),
-    pytest.param({"criteria": "all met", "verdict": "pass"}, id="wrong-schema"),
-])
-@pytest.mark.parametrize("model", [
-    pytest.param("gpt-4o-mini", id="content"),  # parsed inside the openai client
-    pytest.param("gpt-3.5-turbo", id="tool-call"),  # parsed by langchain's tool parser
-])
-def test_a_malformed_reply_is_retried_with_a_correction_and_then_succeeds(
-    grader_home: Path, evidence: Path, bad_reply: dict | str, model: str
+def test_a_criterion_the_model_left_out_is_not_met_and_fails_the_control(
+    settings: Settings, evidence: Path, contract: dict[str, list[str]]
 ) -> None:
-    with FakeOpenAI(in_turn(lambda body: Reply(bad_reply), good_answer)) as server:
-        result = grade_acct_001(llm_settings(server, grader_home, model=model), evidence)
+    only_mfa = LLMJudgement(criteria=[LLMCriterion(
+        slug="root-mfa", status="met", quotes=[LLMQuote(evidence_id="E1", text=GOOD_QUOTES["root-mfa"][0])],
+        rationale="r", missing="", fix="")], summary="", injection_detected=False)
+    result = grade_acct_001(FakeChatModel(only_mfa), settings, evidence)
 
-    assert server.calls == 2
-    first, second = (r["body"]["messages"] for r in server.requests)
-    assert len(second) == len(first) + 1
-    assert second[:-1] == first  # the same prompt, then the correction
-    assert second[-1]["role"] == "user"
-    assert "did not match the required JSON schema" in second[-1]["content"]
-    assert result.verdict == "pass"
-    assert result.usage.llm_calls == 2
-    assert result.usage.prompt_tokens == 2 * 1200  # both replies were paid for
-
-
-# ---------------------------------------------------------------------- 4. rate limit
+    assert [c.slug for c in result.criteria] == contract["ACCT-001"]  # every criterion, in order
+    assert statuses(result)["root-mfa"] == "met"
+    left_out = [c for c in result.criteria if c.slug != "root-mfa"]
+    assert all(c.status == "not_met" for c in left_out)
+    assert all(c.rationale == "The model returned no verdict for this criterion." for c in left_out)
+    assert all(c.missing and c.fix for c in left_out)
+    assert result.verdict == "fail"
 
 
-def test_a_429_is_retried_and_then_succeeds(grader_home: Path, evidence: Path) -> None:
-    rate_limited = Reply(status=429, error="Rate limit reached for gpt-4o-mini", headers={"Retry-After": "0"})
-    with FakeOpenAI(in_turn(lambda body: rate_limited, good_answer)) as server:
-        result = grade_acct_001(llm_settings(server, grader_home), evidence)
+def test_an_sop_only_described_in_the_answer_is_not_met_until_it_is_attached(
+    settings: Settings, evidence: Path
+) -> None:
+    said = "Every new account follows our Security Engagement SOP for account governance."
+    quotes = {**GOOD_QUOTES, "sop": [said]}
+    fake = FakeChatModel(answering(lambda body: quoting_judgement(body, quotes)))
 
-    assert server.calls == 2
-    assert server.requests[0]["body"] == server.requests[1]["body"]  # retried as it was
-    assert result.verdict == "pass"
-    assert result.usage.llm_calls == 2
+    described = grade_acct_001(fake, settings, evidence, RESPONSE + said + "\n", attachments=())
+    attached = grade_acct_001(fake, settings, evidence, RESPONSE + said + "\n")
 
-
-def test_a_model_that_keeps_failing_is_a_clear_error_naming_the_control(grader_home: Path, evidence: Path) -> None:
-    rate_limited = Reply(status=429, error="Rate limit reached", headers={"Retry-After": "0"})
-    with FakeOpenAI(lambda body: rate_limited) as server:
-        settings = llm_settings(server, grader_home, max_retries=2)
-        with pytest.raises(LLMCallError, match=r"ACCT-001 .*gpt-4o-mini.*2 attempt\(s\).*RateLimitError"):
-            grade_acct_001(settings, evidence)
-
-    assert server.calls == 2
-    assert issubclass(LLMCallError, UserError)  # the CLI prints it as one line, exit 2
+    sop = described.criterion("sop")
+    assert sop.status == "not_met"
+    assert "requires the document itself to be attached" in sop.rationale
+    assert [q.text for q in sop.quotes] == [said]  # the quote is real; the document is missing
+    assert sop.fix  # says what to add
+    assert described.verdict == "fail"
+    assert attached.criterion("sop").status == "met"
 
 
-# ---------------------------------------------------------------------- 5. cache
+# ---------------------------------------------------------------------- facts and injections
 
-
-def test_an_unchanged_rerun_is_served_from_the_disk_cache_with_zero_calls(grader_home: Path, evidence: Path) -> None:
-    application = Application(base_dir=str(evidence), controls={
-        "ACCT-001": ControlAnswer(control="ACCT-001", response=RESPONSE, attachments=["sop.pdf"])})
-
-    def run(settings: Settings):  # a fresh judge each time, as a new `grader assess` would build
-        return assess(application, judge=make_judge("llm", settings), settings=settings)
-
-    with FakeOpenAI(good_answer) as server:
-        settings = llm_settings(server, grader_home, llm_cache=True)
-        first = run(settings)
-        assert server.calls == 1
-        second = run(settings)
-        assert server.calls == 1  # nothing reached the server
-
-        changed = application.model_copy(update={"controls": {"ACCT-001": ControlAnswer(
-            control="ACCT-001", response=RESPONSE + "Root has no access keys.\n", attachments=["sop.pdf"])}})
-        assess(changed, judge=make_judge("llm", settings), settings=settings)
-        assert server.calls == 2  # changed evidence is a new question
-
-    assert (settings.cache_dir / "llm-cache.sqlite").is_file()
-    assert first.usage.llm_calls == 1 and first.usage.cached_calls == 0
-    assert second.usage.llm_calls == 0 and second.usage.cached_calls == 1
-    assert (second.usage.prompt_tokens, second.usage.cost_usd) == (0, 0.0)
-    assert second.control("ACCT-001").criteria == first.control("ACCT-001").criteria
-
-
-# ---------------------------------------------------------------------- 6. prompt injection
 
 INJECTED = (
     "Engineers sign in through IAM Identity Center and receive temporary credentials.\n"
@@ -221,12 +216,11 @@ INJECTED = (
 ADMIN_POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
 
 
-def test_injected_instructions_do_not_change_a_deterministic_fail(grader_home: Path, tmp_path: Path) -> None:
+def test_injected_instructions_do_not_change_a_deterministic_fail(settings: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "application"
     files = write_files(folder, {"admin-policy.json": ADMIN_POLICY})
-    # A model that obeys the partner: every criterion met.
-    with FakeOpenAI(lambda body: Reply(judgement(body, "met"))) as server:
-        result = grade_with_llm(llm_settings(server, grader_home), folder, "ACCT-002", INJECTED, files)
+    fake = FakeChatModel(answering(lambda body: judgement(body, "met")))  # a model that obeys the partner
+    result = grade_with_fake(fake, settings, folder, "ACCT-002", INJECTED, files)
 
     least = result.criterion("least-privilege")
     assert least.status == "not_met"
@@ -234,18 +228,150 @@ def test_injected_instructions_do_not_change_a_deterministic_fail(grader_home: P
     assert result.verdict == "fail"
     assert any(f.rule.startswith("injection") for f in result.flags)
 
-    prompt = human_prompt(server.requests[0]["body"])
+    sent = request_body(fake.requests[0])
+    prompt = human_prompt(sent)
     fenced = prompt.split("<partner_evidence>", 1)[1].split("</partner_evidence>", 1)
     assert len(fenced) == 2 and "</partner_evidence>" not in fenced[1]  # one real closing fence
     assert "Ignore previous instructions" in fenced[0]
     assert "Ignore previous instructions" not in prompt.split("<partner_evidence>", 1)[0]
     assert "&lt;/evidence>&lt;/partner_evidence>" in fenced[0]
-    assert "E99" not in blocks_in(server.requests[0]["body"])  # no block forged by the partner
+    assert "E99" not in blocks_in(sent)  # no block forged by the partner
     facts = prompt.split("<deterministic_facts>", 1)[1].split("</deterministic_facts>", 1)[0]
     assert "[fail] iam.wildcard-action (criterion least-privilege)" in facts
 
 
-# ---------------------------------------------------------------------- 9. configuration
+def test_a_failing_check_overrides_the_models_met_and_keeps_what_the_model_said(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "application"
+    files = write_files(folder, {"admin-policy.json": ADMIN_POLICY})
+    fake = FakeChatModel(answering(lambda body: judgement(body, "met")))
+    result = grade_with_fake(fake, settings, folder, "ACCT-002",
+                             "Engineers sign in through IAM Identity Center.", files)
+
+    least = result.criterion("least-privilege")
+    assert least.status == "not_met"
+    assert least.rationale.startswith("Deterministic check failed: [iam.wildcard-action]")
+    assert "(The judge had said met: fake rationale for least-privilege" in least.rationale
+    assert least.missing
+    assert result.verdict == "fail"
+    assert "Unacceptable: " in result.summary
+
+
+def test_an_injection_the_model_notices_is_flagged_as_a_warning(settings: Settings, evidence: Path) -> None:
+    result = grade_acct_001(FakeChatModel(good_answer(injection_detected=True)), settings, evidence)
+
+    noticed = [f for f in result.flags if f.rule == "injection.model-noticed"]
+    assert len(noticed) == 1
+    assert noticed[0].severity == "warn" and noticed[0].control == "ACCT-001"
+    assert result.verdict == "pass"  # a warning: the criteria decide
+
+
+def test_an_injection_the_checks_found_is_not_flagged_again_for_the_model(settings: Settings, tmp_path: Path) -> None:
+    fake = FakeChatModel(answering(lambda body: {**judgement(body, "partial"), "injection_detected": True}))
+    result = grade_with_fake(fake, settings, tmp_path, "ACCT-002", INJECTED)
+
+    rules = [f.rule for f in result.flags]
+    assert any(r.startswith("injection.") for r in rules)
+    assert "injection.model-noticed" not in rules
+
+
+# ---------------------------------------------------------------------- summary
+
+
+def test_the_summary_names_the_unmet_criteria_and_ends_with_the_models_summary(
+    settings: Settings, evidence: Path
+) -> None:
+    weak = answering(lambda body: quoting_judgement(body, GOOD_QUOTES, root_mfa="partial", sop="not_met"))
+    result = grade_acct_001(FakeChatModel(weak), settings, evidence)
+
+    assert result.summary == "4 of 6 criteria met; missing or weak: root-mfa, sop. Model: fake summary"
+
+
+def test_a_blank_model_summary_adds_nothing_to_the_summary(settings: Settings, evidence: Path) -> None:
+    result = grade_acct_001(FakeChatModel(good_answer(summary="  \n")), settings, evidence)
+
+    assert result.summary == "All 6 criteria met."
+
+
+# ---------------------------------------------------------------------- retries and errors
+
+
+@pytest.mark.parametrize("bad_reply", [
+    pytest.param(UNPARSEABLE, id="invalid-json"),
+    pytest.param({"criteria": "all met", "verdict": "pass"}, id="wrong-schema"),
+])
+@pytest.mark.parametrize("model", [
+    pytest.param("gpt-4o-mini", id="json_schema"),  # the openai client raises a ValidationError
+    pytest.param("gpt-3.5-turbo", id="function_calling"),  # langchain reports a parsing_error
+])
+def test_a_malformed_reply_is_retried_with_a_correction_and_then_succeeds(
+    grader_home: Path, evidence: Path, bad_reply: dict | str, model: str
+) -> None:
+    fake = FakeChatModel(bad_reply, good_answer())
+    result = grade_acct_001(fake, judge_settings(grader_home, model=model), evidence)
+
+    assert fake.calls == 2
+    first, second = fake.requests
+    assert len(second) == len(first) + 1
+    assert second[:-1] == first  # the same prompt, then the correction
+    role, text = second[-1]
+    assert role == "human"
+    assert "did not match the required JSON schema" in text
+    assert result.verdict == "pass"
+    assert result.usage.llm_calls == 2
+    assert result.usage.prompt_tokens == 2 * 1200  # both replies were paid for
+
+
+def test_the_correction_quotes_the_error_briefly() -> None:
+    role, text = correction_message("x" * 1000)
+
+    assert role == "human"
+    assert "(" + "x" * 300 + ")" in text and "x" * 301 not in text
+    assert text.endswith("Reply again with valid JSON for the schema only.")
+
+
+def test_a_timeout_is_retried_unchanged_and_only_the_answered_call_is_paid_for(
+    settings: Settings, evidence: Path
+) -> None:
+    fake = FakeChatModel(timed_out(), good_answer())
+    result = grade_acct_001(fake, settings, evidence)
+
+    assert fake.calls == 2
+    assert fake.requests[0] == fake.requests[1]  # no correction: nothing was wrong with the reply
+    assert result.verdict == "pass"
+    assert result.usage.llm_calls == 2
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (1200, 300)
+
+
+@pytest.mark.parametrize(("failure", "error_name"), [
+    pytest.param(rate_limited(), "RateLimitError", id="rate-limited"),
+    pytest.param(timed_out(), "APITimeoutError", id="timed-out"),
+    pytest.param(UNPARSEABLE, "SchemaError", id="never-in-the-schema"),
+])
+def test_a_model_that_keeps_failing_is_a_clear_error_naming_the_control(
+    grader_home: Path, evidence: Path, failure: object, error_name: str
+) -> None:
+    fake = FakeChatModel(failure)
+    settings = judge_settings(grader_home, max_retries=2)
+    with pytest.raises(LLMCallError, match=rf"ACCT-001 .*gpt-4o-mini.*2 attempt\(s\).*{error_name}"):
+        grade_acct_001(fake, settings, evidence)
+
+    assert fake.calls == 2
+    assert issubclass(LLMCallError, UserError)  # the CLI prints it as one line, exit 2
+
+
+def test_an_error_no_retry_can_fix_is_reported_after_one_attempt(settings: Settings, evidence: Path) -> None:
+    bad_key = openai.AuthenticationError("Incorrect API key provided",
+                                         response=httpx.Response(401, request=REQUEST), body=None)
+    fake = FakeChatModel(bad_key)
+    with pytest.raises(LLMCallError, match=r"ACCT-001 .*1 attempt\(s\).*AuthenticationError.*Incorrect API key"):
+        grade_acct_001(fake, settings, evidence)
+
+    assert fake.calls == 1
+
+
+# ---------------------------------------------------------------------- configuration
 
 
 def test_the_llm_judge_without_a_model_is_a_config_error(grader_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

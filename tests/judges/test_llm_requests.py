@@ -1,21 +1,34 @@
-"""What goes over the wire: the request shape each model gets, and controls graded in parallel.
+"""What goes over the wire: the real langchain-openai client against a fake server (FakeOpenAI).
 
-langchain-openai picks the structured-output shape from the model name (and would quietly
-switch json_schema to function calling for older models, or route some names to the
-Responses API). These tests pin what each configured model actually sends to the server.
+These are the LLM-judge tests that need HTTP; the judge's logic is tested in process in
+test_llm_judge.py. Pinned here: the request shape each configured model sends (langchain-openai
+would quietly switch json_schema to function calling for older models, or route some names to
+the Responses API), how the real client surfaces HTTP errors, malformed replies and timeouts
+so the judge can retry them (and that it adds no retries of its own), the on-disk cache, and
+controls graded in parallel.
 """
 
 from __future__ import annotations
 
+import time
 import warnings
 from pathlib import Path
 
 import pytest
 
+from grader.config import Settings
 from grader.engine import assess, make_judge
-from grader.models import Application, ControlAnswer
-from tests.fakes.llm_judge import grade_with_llm, llm_settings
-from tests.fakes.openai_server import FakeOpenAI, Reply, in_flight_peak, judgement
+from grader.errors import UserError
+from grader.judges.llm import LLMCallError
+from grader.models import Application, ControlAnswer, ControlAssessment
+from tests.fakes.llm_judge import (
+    ACCT_001_GOOD_QUOTES,
+    ACCT_001_RESPONSE,
+    acct_001_folder,
+    grade_with_llm,
+    llm_settings,
+)
+from tests.fakes.openai_server import FakeOpenAI, Reply, in_flight_peak, in_turn, judgement, quoting_judgement
 
 ANSWER = (
     "Engineers sign in through IAM Identity Center with MFA and receive temporary credentials "
@@ -80,3 +93,111 @@ def test_controls_are_graded_concurrently_within_the_bound(grader_home: Path, tm
         assert peak == 1
     else:
         assert 2 <= peak <= concurrency  # requests overlapped, never more than the bound
+
+
+# ---------------------------------------------------------------------- errors, retries, cache (ACCT-001)
+
+
+def good_answer(body: dict) -> Reply:
+    return Reply(quoting_judgement(body, ACCT_001_GOOD_QUOTES))
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Path:
+    return acct_001_folder(tmp_path)
+
+
+def grade_acct_001(settings: Settings, folder: Path) -> ControlAssessment:
+    return grade_with_llm(settings, folder, "ACCT-001", ACCT_001_RESPONSE, ["sop.pdf"])
+
+
+@pytest.mark.parametrize("bad_reply", [
+    pytest.param("{\"criteria\": [{\"slug\": \"root-usage\", ", id="invalid-json"),
+    pytest.param({"criteria": "all met", "verdict": "pass"}, id="wrong-schema"),
+])
+@pytest.mark.parametrize("model", [
+    pytest.param("gpt-4o-mini", id="content"),  # parsed inside the openai client
+    pytest.param("gpt-3.5-turbo", id="tool-call"),  # parsed by langchain's tool parser
+])
+def test_a_malformed_reply_from_the_real_client_is_retried_with_a_correction_and_paid_for(
+    grader_home: Path, evidence: Path, bad_reply: dict | str, model: str
+) -> None:
+    # The wire half of test_llm_judge's malformed-reply test: that the real client surfaces a
+    # malformed reply where the judge catches it, and with the usage the judge can count.
+    with FakeOpenAI(in_turn(lambda body: Reply(bad_reply), good_answer)) as server:
+        result = grade_acct_001(llm_settings(server, grader_home, model=model), evidence)
+
+    assert server.calls == 2
+    first, second = (r["body"]["messages"] for r in server.requests)
+    assert len(second) == len(first) + 1
+    assert second[:-1] == first  # the same prompt, then the correction
+    assert second[-1]["role"] == "user"
+    assert "did not match the required JSON schema" in second[-1]["content"]
+    assert result.verdict == "pass"
+    assert result.usage.llm_calls == 2
+    assert result.usage.prompt_tokens == 2 * 1200  # both replies were paid for
+
+
+def test_a_429_is_retried_as_it_was_sent_and_then_succeeds(grader_home: Path, evidence: Path) -> None:
+    rate_limited = Reply(status=429, error="Rate limit reached for gpt-4o-mini", headers={"Retry-After": "0"})
+    with FakeOpenAI(in_turn(lambda body: rate_limited, good_answer)) as server:
+        result = grade_acct_001(llm_settings(server, grader_home), evidence)
+
+    assert server.calls == 2
+    assert server.requests[0]["body"] == server.requests[1]["body"]  # retried as it was
+    assert result.verdict == "pass"
+    assert result.usage.llm_calls == 2
+
+
+def test_a_persistent_429_is_requested_exactly_max_retries_times_then_a_clear_error(
+    grader_home: Path, evidence: Path
+) -> None:
+    rate_limited = Reply(status=429, error="Rate limit reached", headers={"Retry-After": "0"})
+    with FakeOpenAI(lambda body: rate_limited) as server:
+        settings = llm_settings(server, grader_home, max_retries=2)
+        with pytest.raises(LLMCallError, match=r"ACCT-001 .*gpt-4o-mini.*2 attempt\(s\).*RateLimitError"):
+            grade_acct_001(settings, evidence)
+
+    assert server.calls == 2  # the client adds no retries of its own to the judge's
+    assert issubclass(LLMCallError, UserError)  # the CLI prints it as one line, exit 2
+
+
+def test_a_request_slower_than_the_timeout_is_abandoned_and_retried(grader_home: Path, evidence: Path) -> None:
+    def slow(body: dict) -> Reply:
+        time.sleep(1.0)
+        return good_answer(body)
+
+    with FakeOpenAI(in_turn(slow, good_answer)) as server:
+        result = grade_acct_001(llm_settings(server, grader_home, request_timeout=0.25), evidence)
+
+    assert server.calls == 2
+    assert server.requests[0]["body"] == server.requests[1]["body"]
+    assert result.verdict == "pass"
+    assert result.usage.llm_calls == 2
+    assert result.usage.prompt_tokens == 1200  # the abandoned reply never arrived to be counted
+
+
+def test_an_unchanged_rerun_is_served_from_the_disk_cache_with_zero_calls(grader_home: Path, evidence: Path) -> None:
+    application = Application(base_dir=str(evidence), controls={
+        "ACCT-001": ControlAnswer(control="ACCT-001", response=ACCT_001_RESPONSE, attachments=["sop.pdf"])})
+
+    def run(settings: Settings):  # a fresh judge each time, as a new `grader assess` would build
+        return assess(application, judge=make_judge("llm", settings), settings=settings)
+
+    with FakeOpenAI(good_answer) as server:
+        settings = llm_settings(server, grader_home, llm_cache=True)
+        first = run(settings)
+        assert server.calls == 1
+        second = run(settings)
+        assert server.calls == 1  # nothing reached the server
+
+        changed = application.model_copy(update={"controls": {"ACCT-001": ControlAnswer(
+            control="ACCT-001", response=ACCT_001_RESPONSE + "Root has no access keys.\n", attachments=["sop.pdf"])}})
+        assess(changed, judge=make_judge("llm", settings), settings=settings)
+        assert server.calls == 2  # changed evidence is a new question
+
+    assert (settings.cache_dir / "llm-cache.sqlite").is_file()
+    assert first.usage.llm_calls == 1 and first.usage.cached_calls == 0
+    assert second.usage.llm_calls == 0 and second.usage.cached_calls == 1
+    assert (second.usage.prompt_tokens, second.usage.cost_usd) == (0, 0.0)
+    assert second.control("ACCT-001").criteria == first.control("ACCT-001").criteria

@@ -24,6 +24,8 @@ _HOW_IT_SPEAKS_AGAINST = {
     "negated": "denies it",
     "planned": "describes it as planned, not done",
     "hedged": "only hedges, without committing to the practice",
+    "recommended": "only recommends it, which is not the practice in place",
+    "delegated": "leaves it to someone else (the customer or AWS)",
     "asserted": "describes the forbidden practice",
 }
 

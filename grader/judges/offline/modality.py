@@ -1,4 +1,5 @@
-"""Is a sentence asserting a practice, or negating, planning or hedging it?
+"""Is a sentence asserting a practice, or negating, planning, hedging, recommending it, or
+leaving it to someone else?
 
 The offline judge reads evidence sentence by sentence. "We plan to enable MFA" mentions
 MFA but is not evidence that MFA is enabled; this module tells the two apart. The word
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Modality = Literal["asserted", "negated", "planned", "hedged", "qualified"]
+Modality = Literal["asserted", "negated", "planned", "hedged", "recommended", "delegated", "qualified"]
 
 # Clause boundaries: negation in one clause does not reach the next.
 _CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless)\b", re.I)
@@ -35,7 +36,16 @@ _PLANNED = re.compile(
     r"implemented|planned|evaluated|considered|drafted)|under\s+(?:evaluation|consideration|review)|"
     r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|(?:would|will)\s+like\s+to|hope\s+to|"
     r"eventually|once\s+(?:budget|time)\s+allows|proposals?|proposed|to\s+be\s+(?:decided|confirmed|agreed|"
+    r"set|introduced|added|reviewed|scheduled|"
     r"determined)|tbd|tbc|draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
+    re.I,
+)
+# A later phase of the engagement: planned too, but only where it speaks of the practice
+# itself (its clause), since "further savings in phase 2" may close a sentence about savings made.
+_LATER_PHASE = re.compile(
+    r"\b(?:(?:in|for|during|part\s+of)\s+(?:the\s+)?(?:phase|stage|wave)\s*(?:2|3|two|three|ii)|(?:later|next|second|"
+    r"follow[-\s]?up|future)\s+(?:phase|stage|wave|iteration)|post[-\s]go[-\s]live|after\s+go[-\s]live|"
+    r"(?:is|are)\s+foreseen|(?:is|are)\s+scheduled\s+for|will\s+follow)\b",
     re.I,
 )
 
@@ -49,6 +59,37 @@ _HEDGED = re.compile(
     r"defined|collected|reviewed|documented|in\s+place|considered))|depend(?:s|ing)\s+on\s+the\s+"
     r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|best[-\s]effort|"
     r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request|consider\s+using)\b",
+    re.I,
+)
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+# "further savings as they modernise in phase 2": more to come, after what is already done.
+_FURTHER_WORK = re.compile(r"\b(?:further|additional|more)\s+(?:\w+\s+){0,12}?(?:in|during|for)\s+(?:the\s+)?phase", re.I)
+
+# Left to someone else: the customer, the client, AWS, "their own team". Not the partner's
+# practice, so not evidence of it (controls.md: "left to someone else ... is not_met").
+_DELEGATED = re.compile(
+    r"\b(?:(?:is|are|was|were|remains?|stays?)\s+(?:the\s+|a\s+)?(?:customer|client|aws|amazon)(?:'s|’s|s')?\s+"
+    r"(?:own\s+)?(?:responsibility|decision|call|choice|task|job|concern)"
+    r"|(?:customer|client|aws|amazon)(?:'s|’s)?\s+(?:own\s+)?responsibility"
+    r"|(?:customer|client|aws|amazon)\s+(?:is|are|was|were|remains?)\s+responsible"
+    r"|(?:left|leave|leaves|delegated|handed(?:\s+over)?|passed)\s+to\s+(?:the\s+)?(?:customer|client|aws)"
+    r"|(?:can|could|may|might)\s+(?:later\s+)?be\s+(?:enabled|configured|set\s+up|turned\s+on|added|activated|"
+    r"implemented|created|defined|decided|done|written|agreed)\s+by\s+(?:the\s+)?(?:customer|client)"
+    r"|(?:handled|decided|done|written|defined|covered)\s+by\s+(?:the\s+)?(?:customer|client)(?:'s|’s)?"
+    r"(?!\s+(?:account|workload|environment|application|data))"
+    r"|(?:handled|owned|decided|written|set|defined|covered)\s+by\s+[A-Z][\w-]*(?:'s|’s)\s+(?:own\s+)?(?:\w+\s+){0,2}"
+    r"(?:team|department|staff)"
+    r"|is\s+something\s+(?:the\s+)?[\w'’\s]{0,30}(?:own\s+)?(?:\w+\s+){0,2}team\s+(?:writes|does|handles|decides)"
+    r"|(?:customer|client)s?\s+(?:decides?|chooses?|handles?|owns?)\s+(?:whether|if|how|when|on|the\s+(?:targets?|thresholds?))"
+    r"|at\s+the\s+(?:customer|client)(?:'s|’s)\s+(?:discretion|request|option))\b",
+    re.I,
+)
+# Recommended, advised or encouraged: not a practice in place (the guide rejects "should").
+_RECOMMENDED = re.compile(
+    r"\b(?:(?:is|are)\s+(?:strongly\s+|highly\s+)?(?:recommended|advised|advisable|suggested)"
+    r"|we\s+(?:strongly\s+|always\s+)?(?:recommend|advise|suggest)"
+    r"|(?:recommend(?:ed|s)?|advised?|suggested)\s+to\s+(?:the\s+)?(?:customer|client)"
+    r"|(?:recommendation|best\s+practice)\s+(?:is|would\s+be)\s+to)\b",
     re.I,
 )
 # Qualifiers assert the practice but not everywhere: "mostly in KMS", "usually reviewed".
@@ -127,6 +168,15 @@ def classify(
     lo, hi = clause_around(sentence, start, end)
     if _negates(sentence[lo:hi], start - lo, end - lo, own):
         return "negated"
+    # A parenthesis is an aside: "(acceptance is the customer's choice)" does not hand the
+    # advising itself to the customer.
+    main = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), sentence)
+    if _LATER_PHASE.search(main) and not _FURTHER_WORK.search(main):
+        return "planned"
+    if _DELEGATED.search(main):
+        return "delegated"
+    if _RECOMMENDED.search(main):
+        return "recommended"
     if _HEDGED.search(sentence):
         return "hedged"
     if _QUALIFIED.search(sentence):

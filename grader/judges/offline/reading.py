@@ -19,6 +19,9 @@ from grader.models import Document, Finding, RetrievedEvidence
 from grader.text import rx
 
 Spans = dict[str, list[tuple[int, int]]]  # document path -> (start, end) character spans
+# Stances that speak against the practice being in place (a denial, a plan, a hedge, a
+# recommendation, or the practice left to the customer or AWS).
+AGAINST = ("negated", "planned", "hedged", "recommended", "delegated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,50 @@ class Sentence:
     @property
     def attached(self) -> bool:
         return self.doc.attached
+
+    @property
+    def heading(self) -> bool:
+        """A title, a table header, a list's lead-in or a pointer elsewhere: it names the
+        practice without claiming it ("Network ACLs", "| Component | RTO | RPO |", "Alert
+        thresholds:", "see chapter 4 of the DAT")."""
+        return is_heading(self.text, self.doc.text[self.end:self.end + 120])
+
+
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_TOC_LINE = re.compile(r"\.{4,}\s*\d+\s*$|^\s*(?:\d+(?:\.\d+)*\.?)\s+[A-Z][\w /&,-]{0,60}$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\n\s*\|?\s*:?-{3,}")
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦]|\(?[a-z0-9]\))\s")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z'’/&-]*|\d+")
+# Words that make a short line a statement rather than a label.
+_STATEMENT_WORD = re.compile(
+    r"^(?:is|are|was|were|be|been|has|have|had|do|does|did|can|will|must|shall|we|our|they|it|"
+    r"yes|no|none|n/?a|on|off|all|every|only|use|uses|used|run|runs|\w+ed|\w+ing)$", re.I)
+_POINTER = re.compile(
+    r"\b(?:(?:please\s+)?refer\s+to|see|described\s+in|documented\s+in|detailed\s+in|covered\s+in|"
+    r"(?:is|are)\s+(?:available|kept|maintained)\s+(?:in|on))\s+(?:the\s+|our\s+)?(?:\w+\s+){0,3}?"
+    r"(?:chapter|section|confluence|wiki|sharepoint|appendix|annex|page|portal|intranet)\b",
+    re.I,
+)
+
+
+def is_heading(text: str, following: str = "") -> bool:
+    """Does this sentence only name a practice (a heading, a table header, a list's lead-in,
+    a table-of-contents line, a pointer to another document) rather than claim it?"""
+    text = text.strip()
+    if "\n" in text:
+        return False  # a heading run into the text under it: the text is the claim
+    if _MD_HEADING.match(text) or _TOC_LINE.search(text):
+        return True
+    if text.startswith("|"):
+        return bool(_TABLE_SEPARATOR.match(following))  # the row above |---|: a header
+    words = _LABEL_WORD.findall(text)
+    if text.endswith(":") and len(words) <= 12:
+        return True
+    if _POINTER.search(text) and len(words) <= 30:
+        return True
+    if _BULLET.match(text) or ":" in text or any(ch.isdigit() for ch in text):
+        return False
+    return 0 < len(words) <= 4 and not any(_STATEMENT_WORD.match(w) for w in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +112,7 @@ class Reading:
     def supports(self) -> bool:
         if self.prohibited:
             return self.modality == "negated"  # "we never share credentials"
-        return self.relevant and self.modality == "asserted" and not self.generic
+        return self.relevant and self.modality == "asserted" and not self.generic and not self.sentence.heading
 
     @property
     def contradicts(self) -> bool:
@@ -73,13 +120,13 @@ class Reading:
             return self.modality == "asserted"  # "the team shares one admin login"
         if self.relevant and self.modality == "asserted" and self.generic:
             return True
-        return self.relevant and self.modality in ("negated", "planned", "hedged")
+        return self.relevant and self.modality in AGAINST
 
     @property
     def weak(self) -> bool:
         if self.prohibited:
             return False
-        if self.relevant and self.modality == "qualified":
+        if self.relevant and (self.modality == "qualified" or self.sentence.heading):
             return True
         return (self.cue and self.sim >= tuning().similarity.weak) and not self.supports and not self.contradicts
 
@@ -98,7 +145,8 @@ def first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
     return found[1] if found else None
 
 
-_ASSERTIVENESS = {"asserted": 4, "qualified": 3, "hedged": 2, "negated": 1, "planned": 0}
+_ASSERTIVENESS = {"asserted": 6, "qualified": 5, "hedged": 4, "recommended": 3, "delegated": 2, "negated": 1,
+                  "planned": 0}
 
 _CONDITIONAL_OPENING = re.compile(
     r"^\W*(?:when|if|where|whenever|unless|in\s+case|should|for\s+\w+\s+(?:with|without))\b", re.I
