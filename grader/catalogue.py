@@ -78,6 +78,9 @@ class Criterion(_Model):
     # diagram, template, cost report) or a link standing for one; or one customer
     # `engagement` told with the concrete resources it used.
     evidence: EvidenceNeeded = "statement"
+    # Stances that are this criterion's practice rather than a shortfall: for REL-002's
+    # customer communication, recommending targets to the customer IS the practice.
+    accepts_stances: list[Literal["recommended"]] = Field(default_factory=list)
     # Attachment kinds that count as this evidence (e.g. drawio/image for a diagram).
     attachment_kinds: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met

@@ -11,7 +11,7 @@ from __future__ import annotations
 from grader.catalogue import Control, Criterion
 from grader.judges.artifacts import accepted_attachments, accepted_link
 from grader.judges.offline.engagement import best_engagement
-from grader.judges.offline.modality import classify, own_negations
+from grader.judges.offline.modality import IMPERATIVE_OPENING, classify, own_negations
 from grader.judges.offline.reading import Reading, Spans, matching
 from grader.judges.offline.tuning import tuning
 from grader.judges.quotes import MAX_QUOTE_CHARS
@@ -19,6 +19,9 @@ from grader.models import CriterionStatus, CriterionVerdict, Document, Finding, 
 
 # Structural attachments count as the evidence by their kind alone (a diagram is a diagram).
 STRUCTURAL_KINDS = {"drawio", "image", "terraform"}
+
+# Stances that defeat a criterion however strongly other sentences support it.
+OUTWEIGHS_SUPPORT = ("planned", "recommended", "delegated")
 
 _HOW_IT_SPEAKS_AGAINST = {
     "negated": "denies it",
@@ -54,10 +57,16 @@ def criterion_verdict(
     ):
         return engagement_verdict(criterion, control, documents, excluded, support)
 
-    # A hedge only counts against a criterion nothing asserts; a denial or a plan counts
-    # against it whenever it is the strongest statement.
+    # A hedge only counts against a criterion nothing asserts; a denial counts against it
+    # whenever it is the strongest statement. The forbidden practice stated, a plan, a
+    # recommendation or the practice left to someone else outweigh any supporting sentence:
+    # a reviewer reads "MFA is recommended to the customer" as the answer, whatever else is said.
     against = [r for r in against if r.modality != "hedged" or not support]
-    if against and (not support or against[0].score >= support[0].score):
+    decisive = [r for r in against if r.cue and (r.prohibited or r.modality in OUTWEIGHS_SUPPORT)
+                and not IMPERATIVE_OPENING.match(r.sentence.text)]
+    if decisive:
+        against = decisive + [r for r in against if r not in decisive]
+    if against and (decisive or not support or against[0].score >= support[0].score):
         r = against[0]
         if r.generic and not r.prohibited:
             return _verdict(criterion, "not_met", against,

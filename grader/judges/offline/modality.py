@@ -25,18 +25,18 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(r"\bnot only\b|\bno later than\b|\bno more than\b|\bno less than\b", re.I)
 
 _PLANNED = re.compile(
-    r"\b(?:plan(?:s|ned|ning)?\s+(?:to|on)|(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
+    r"\b(?:(?<!support\s)(?<!pricing\s)(?<!savings\s)plan(?:s|ned|ning)?\s+(?:to|on)|(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
     r"introduc|adopt|roll|set|configur|defin|creat|build|add|start|begin|move|migrat|establish|"
     r"document|write|develop|deploy|look|consider|evaluat|turn)\w*|are\s+going\s+to|is\s+going\s+to|"
-    r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|roadmap|"
+    r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|"
     r"next\s+(?:quarter|year|month|sprint|phase|release|fiscal)|in\s+the\s+(?:near\s+)?future|"
     r"future\s+(?:state|phase|release)|not\s+yet|yet\s+to\s+be|to\s+be\s+(?:enabled|implemented|"
     r"configured|defined|introduced|rolled\s+out|established|documented|written|created|added|completed|"
     r"finali[sz]ed|drafted|done|agreed|implemented)|being\s+(?:rolled\s+out|"
     r"implemented|planned|evaluated|considered|drafted)|under\s+(?:evaluation|consideration|review)|"
     r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|(?:would|will)\s+like\s+to|hope\s+to|"
-    r"eventually|once\s+(?:budget|time)\s+allows|proposals?|proposed|to\s+be\s+(?:decided|confirmed|agreed|"
-    r"set|introduced|added|reviewed|scheduled|"
+    r"eventually|once\s+(?:budget|time)\s+allows|to\s+be\s+(?:decided|confirmed|agreed|"
+    r"set|introduced|added|scheduled|"
     r"determined)|tbd|tbc|draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
     re.I,
 )
@@ -75,9 +75,9 @@ _DELEGATED = re.compile(
     r"|(?:left|leave|leaves|delegated|handed(?:\s+over)?|passed)\s+to\s+(?:the\s+)?(?:customer|client|aws)"
     r"|(?:can|could|may|might)\s+(?:later\s+)?be\s+(?:enabled|configured|set\s+up|turned\s+on|added|activated|"
     r"implemented|created|defined|decided|done|written|agreed)\s+by\s+(?:the\s+)?(?:customer|client)"
-    r"|(?:handled|decided|done|written|defined|covered)\s+by\s+(?:the\s+)?(?:customer|client)(?:'s|’s)?"
+    r"|(?:handled|decided|done|written|covered)\s+by\s+(?:the\s+)?(?:customer|client)(?:'s|’s)?"
     r"(?!\s+(?:account|workload|environment|application|data))"
-    r"|(?:handled|owned|decided|written|set|defined|covered)\s+by\s+[A-Z][\w-]*(?:'s|’s)\s+(?:own\s+)?(?:\w+\s+){0,2}"
+    r"|(?:handled|decided|written|covered)\s+by\s+[A-Z][\w-]*(?:'s|’s)\s+(?:own\s+)?(?:\w+\s+){0,2}"
     r"(?:team|department|staff)"
     r"|is\s+something\s+(?:the\s+)?[\w'’\s]{0,30}(?:own\s+)?(?:\w+\s+){0,2}team\s+(?:writes|does|handles|decides)"
     r"|(?:customer|client)s?\s+(?:decides?|chooses?|handles?|owns?)\s+(?:whether|if|how|when|on|the\s+(?:targets?|thresholds?))"
@@ -154,6 +154,11 @@ def own_negations(pattern: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z']+", pattern) if _NEGATION.fullmatch(w))
 
 
+# An instruction in a checklist or SOP ("Plan to have monitoring active before go-live"):
+# it tells the reader what to do, it does not say the work is still to come.
+IMPERATIVE_OPENING = re.compile(r"^\W*(?:plan|ensure|make\s+sure|consider|remember|decide|schedule)\b", re.I)
+
+
 def classify(
     sentence: str, cue_span: tuple[int, int] | None = None, own: frozenset[str] = frozenset()
 ) -> Modality:
@@ -186,7 +191,7 @@ def classify(
 
 # Words that forbid a practice: "shared logins ... are forbidden", "long-term keys are banned".
 _FORBIDDING = re.compile(
-    r"\b(?:not|no|never|nor|without|cannot|forbid\w*|prohibit\w*|disallow\w*|ban|banned|"
+    r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|prohibit\w*|disallow\w*|ban|banned|"
     r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",
     re.I,
 )

@@ -91,6 +91,7 @@ class Reading:
     prohibited: bool  # names the forbidden practice (see Criterion.prohibitions)
     closest: bool = True  # no other criterion of the control is semantically closer
     unacceptable_sim: float = 0.0  # closeness to the guide's unacceptable examples for the control
+    accepted: tuple[str, ...] = ()  # stances that are the practice itself here (Criterion.accepts_stances)
 
     @property
     def generic(self) -> bool:
@@ -112,7 +113,8 @@ class Reading:
     def supports(self) -> bool:
         if self.prohibited:
             return self.modality == "negated"  # "we never share credentials"
-        return self.relevant and self.modality == "asserted" and not self.generic and not self.sentence.heading
+        return (self.relevant and (self.modality == "asserted" or self.modality in self.accepted)
+                and not self.generic and not self.sentence.heading)
 
     @property
     def contradicts(self) -> bool:
@@ -120,7 +122,7 @@ class Reading:
             return self.modality == "asserted"  # "the team shares one admin login"
         if self.relevant and self.modality == "asserted" and self.generic:
             return True
-        return self.relevant and self.modality in AGAINST
+        return self.relevant and self.modality in AGAINST and self.modality not in self.accepted
 
     @property
     def weak(self) -> bool:
@@ -190,6 +192,7 @@ def read_sentence(
         prohibited=ban_span is not None,
         closest=closest,
         unacceptable_sim=unacceptable_sim,
+        accepted=tuple(criterion.accepts_stances),
     )
 
 
