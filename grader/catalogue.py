@@ -83,9 +83,12 @@ class Criterion(_Model):
     accepts_stances: list[Literal["recommended"]] = Field(default_factory=list)
     # Attachment kinds that count as this evidence (e.g. drawio/image for a diagram).
     attachment_kinds: list[str] = Field(default_factory=list)
+    # For `evidence: document`: what the document must show, at least one regex, to be the
+    # artifact at all (a cost artifact has figures; an SOP reads as a procedure or policy).
+    document_shows: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
 
-    _cues_compile = field_validator("cues", "prohibitions", "accepted_links")(
+    _cues_compile = field_validator("cues", "prohibitions", "accepted_links", "document_shows")(
         classmethod(lambda cls, v: _compiled(v))
     )
 

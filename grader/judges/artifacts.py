@@ -18,6 +18,14 @@ def accepted_attachments(criterion: Criterion, documents: list[Document]) -> lis
     return [d for d in documents if d.attached and (not kinds or d.kind in kinds)]
 
 
+def shows_the_artifact(criterion: Criterion, doc: Document) -> bool:
+    """Does the document read as the artifact the criterion asks for (`document_shows`)?
+    A diagram or image cannot be read here: a person checks it."""
+    if not criterion.document_shows or doc.needs_human_review:
+        return True
+    return any(rx(pattern).search(doc.text) for pattern in criterion.document_shows)
+
+
 def accepted_link(criterion: Criterion, documents: list[Document]) -> Quote | None:
     """The first link in the evidence that stands for the artifact, as a quote."""
     for doc in documents:
@@ -29,4 +37,5 @@ def accepted_link(criterion: Criterion, documents: list[Document]) -> Quote | No
 
 
 def artifact_supplied(criterion: Criterion, documents: list[Document]) -> bool:
-    return bool(accepted_attachments(criterion, documents)) or accepted_link(criterion, documents) is not None
+    attached = [d for d in accepted_attachments(criterion, documents) if shows_the_artifact(criterion, d)]
+    return bool(attached) or accepted_link(criterion, documents) is not None

@@ -9,7 +9,7 @@ document (`document_verdict`), or one customer engagement told with its concrete
 from __future__ import annotations
 
 from grader.catalogue import Control, Criterion
-from grader.judges.artifacts import accepted_attachments, accepted_link
+from grader.judges.artifacts import accepted_attachments, accepted_link, shows_the_artifact
 from grader.judges.offline.engagement import best_engagement
 from grader.judges.offline.modality import IMPERATIVE_OPENING, classify, own_negations
 from grader.judges.offline.reading import Reading, Spans, matching
@@ -94,7 +94,8 @@ def document_verdict(
     criterion: Criterion, readings: dict[str, list[Reading]], documents: list[Document], support: list[Reading]
 ) -> CriterionVerdict:
     """Criteria such as `sop`, `diagram`, `template`: the evidence must be an attachment."""
-    attached = accepted_attachments(criterion, documents)
+    offered = accepted_attachments(criterion, documents)
+    attached = [d for d in offered if shows_the_artifact(criterion, d)]
     in_attachment = [r for r in support if r.sentence.attached and r.sentence.doc in attached]
     if in_attachment:
         return _verdict(criterion, "met", in_attachment,
@@ -118,6 +119,10 @@ def document_verdict(
     if attached:
         return _verdict(criterion, "partial", [],
                         f"{attached[0].path} is attached but does not cover this control's practices.")
+    if offered:
+        return _verdict(criterion, "not_met", [],
+                        f"{offered[0].path} is attached, but nothing in it reads as the document this "
+                        "criterion asks for.")
     claimed = support[:1]
     return _verdict(
         criterion, "not_met", claimed,
