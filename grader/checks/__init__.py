@@ -10,6 +10,7 @@ One module per concern:
   infrastructure.py  the rules over those facts (security groups, NACLs, CloudTrail, S3 ...)
   drawio.py          draw.io diagrams (DOC-001)
   phrases.py         the control's unacceptable patterns, contact emails, generic answers
+  prose.py           facts stated in prose or tables (open ports, plain HTTP, public databases ...)
   injection.py       instructions addressed to the grader (the offline judge skips them)
   secrets.py         credentials found (and redacted) while reading the evidence
 rules.yaml says which control and criterion each fact bears on and how hard it counts.
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grader.catalogue import Control
-from grader.checks import aws_exports, cloudformation, drawio, iam, phrases, secrets, terraform
+from grader.checks import aws_exports, cloudformation, drawio, iam, phrases, prose, secrets, terraform
 from grader.checks import infrastructure as infra
 from grader.checks.injection import find_injections
 from grader.checks.rules import ChecksDataError
@@ -101,6 +102,7 @@ def run_checks(control: Control, evidence: ControlEvidence) -> list[Finding]:
                 (found if isinstance(item, Finding) else facts).append(item)
     found += infra.findings(facts)
     found += phrases.findings(control, evidence.documents)
+    found += prose.findings(evidence.documents)
     found += find_injections(evidence)
 
     unique: dict[tuple, Finding] = {}

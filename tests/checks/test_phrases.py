@@ -130,3 +130,43 @@ def test_a_concrete_detail_is_enough_to_not_be_generic(text: str) -> None:
 def test_an_attached_template_or_image_is_concrete_evidence() -> None:
     image = text_doc("", path="screenshot.png", kind="image").model_copy(update={"needs_human_review": True})
     assert check(OPE_001, response("See the attached screenshot."), image) == []
+
+
+# --------------------------------------------------------------------------- facts in prose
+
+from grader.checks import prose  # noqa: E402
+
+
+def prose_rules(text: str) -> list[str]:
+    return [f.rule for f in prose.findings([response(text)])]
+
+
+@pytest.mark.parametrize("text", [
+    "For the support team, RDP 3389 is open from 0.0.0.0/0 on the jump host.",
+    "| sg-admin | inbound: tcp 22 from 0.0.0.0/0 |",
+])
+def test_an_admin_port_open_to_the_internet_in_prose_is_the_same_fact_as_in_a_template(text):
+    assert prose_rules(text) == ["prose.prose-open-admin-port"]
+
+
+@pytest.mark.parametrize("text", [
+    "No security group allows SSH or RDP (22, 3389) from 0.0.0.0/0.",
+    "We never open port 22 to 0.0.0.0/0.",
+    # A port and a source in different cells are not read as one rule (the cells may be
+    # inbound and outbound columns of one row).
+    "| app-nacl | 1024-65535 from 0.0.0.0/0 | 5432/6379 to data subnets |",
+])
+def test_a_denied_or_unrelated_port_is_not_the_fact(text):
+    assert "prose.prose-open-admin-port" not in prose_rules(text)
+
+
+def test_plain_http_to_a_partner_and_a_key_in_config_are_stated_facts():
+    found = prose_rules("The shipping service posts to http://rates.partner.example/v2/quote every minute. "
+                        "The data key for this is stored in appsettings.json on the instance.")
+    assert found == ["prose.prose-plain-http", "prose.prose-credential-in-code"]
+
+
+def test_a_database_in_a_public_subnet_is_found_and_an_internal_url_is_not():
+    assert prose_rules("The SQL Server instance sits in a public subnet with an Elastic IP.") == [
+        "prose.prose-public-data-store"]
+    assert prose_rules("The health check calls http://10.0.1.5/health inside the VPC.") == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from grader.catalogue import Control, Criterion
 from grader.judges.artifacts import accepted_attachments, accepted_link, shows_the_artifact
 from grader.judges.offline.engagement import best_engagement
-from grader.judges.offline.modality import IMPERATIVE_OPENING, classify, own_negations
+from grader.stance import IMPERATIVE_OPENING, classify, own_negations
 from grader.judges.offline.reading import Reading, Spans, matching
 from grader.judges.offline.tuning import tuning
 from grader.judges.quotes import MAX_QUOTE_CHARS

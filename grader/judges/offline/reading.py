@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.catalogue import Criterion
-from grader.judges.offline.modality import Modality, classify, forbids, own_negations
+from grader.stance import Modality, classify, forbids, own_negations
 from grader.judges.offline.tuning import tuning
 from grader.models import Document, Finding, RetrievedEvidence
 from grader.text import rx

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from grader.judges.offline.modality import classify
+from grader.stance import classify
 
 
 def cue(sentence: str, pattern: str) -> tuple[int, int]:

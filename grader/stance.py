@@ -1,9 +1,12 @@
-"""Is a sentence asserting a practice, or negating, planning, hedging, recommending it, or
-leaving it to someone else?
+"""Stance: is a sentence asserting a practice, or negating, planning, hedging, recommending it,
+or leaving it to someone else?
 
-The offline judge reads evidence sentence by sentence. "We plan to enable MFA" mentions
-MFA but is not evidence that MFA is enabled; this module tells the two apart. The word
-lists are grammar, not control knowledge, so they live here rather than in knowledge/.
+Grammar shared by the deterministic checks (a fact stated in prose counts only when asserted)
+and the offline judge (which readings support or defeat a criterion).
+
+"We plan to enable MFA" mentions MFA but is not evidence that MFA is enabled; this module
+tells the two apart. The word lists are grammar, not control knowledge, so they live here
+rather than in knowledge/.
 """
 
 from __future__ import annotations
