@@ -52,6 +52,7 @@ def control_panel(assessment_id: str, result: ControlAssessment, overrides: list
             st.warning("Not answered: every criterion is unmet. Add an answer and evidence for this control.")
         if result.summary:
             st.markdown(md_escape(result.summary))
+        views.review_needed(result)
         views.criterion_table(result, current)
         views.quotes(result)
         views.gaps(result)

@@ -204,6 +204,9 @@ class CriterionVerdict(_Model):
     rationale: str = ""
     missing: str = ""  # what the evidence lacks
     fix: str = ""  # what to add to pass
+    # Why a person should look before trusting this status (the judge was not sure); empty
+    # when the reading was clear.
+    needs_review: str = ""
 
 
 class Usage(_Model):
@@ -224,6 +227,9 @@ class Usage(_Model):
 
 
 class ControlAssessment(_Model):
+    # A saved report carries its computed review_reasons; reading it back ignores them.
+    model_config = ConfigDict(extra="ignore")
+
     control: str
     title: str = ""
     verdict: ControlVerdict
@@ -238,6 +244,18 @@ class ControlAssessment(_Model):
 
     def criterion(self, slug: str) -> CriterionVerdict | None:
         return next((c for c in self.criteria if c.slug == slug), None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def review_reasons(self) -> list[str]:
+        """Why the reviewer must look at this control: unsure criteria, attempts to steer the grader."""
+        reasons = [f"{c.slug}: {c.needs_review}" for c in self.criteria if c.needs_review]
+        reasons += [f"{f.rule}: {f.message}" for f in self.flags if f.rule.startswith("injection")]
+        return reasons
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.review_reasons)
 
 
 class Assessment(_Model):

@@ -44,6 +44,8 @@ def headline_rows(summary: EvalSummary) -> list[tuple[str, str]]:
         ("bad answers passed (expected fail, graded pass)", str(len(summary.bad_passed))),
         ("fail F1", fmt(summary.fail_f1)),
         (f"criterion accuracy ({summary.n_criteria} labeled)", fmt(summary.criterion_accuracy)),
+        ("flagged for a reviewer (share of cases)", fmt(summary.flagged_rate)),
+        ("control accuracy where not flagged", fmt(summary.unflagged_control_accuracy)),
         ("seconds per case", fmt(summary.seconds_per_case, 2)),
         ("seconds total", fmt(summary.seconds_total, 1)),
         ("LLM calls", str(summary.llm_calls)),

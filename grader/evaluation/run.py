@@ -45,6 +45,7 @@ class CaseResult(BaseModel):
     rationale: str = ""  # the judge's summary for the control verdict
     criteria: list[CriterionOutcome] = Field(default_factory=list)  # labeled criteria only
     flags: list[str] = Field(default_factory=list)  # rule ids of the findings raised
+    review_reasons: list[str] = Field(default_factory=list)  # why the judge flagged it for a reviewer
     error: str | None = None
     seconds: float = 0.0
     usage: Usage = Field(default_factory=Usage)
@@ -52,6 +53,10 @@ class CaseResult(BaseModel):
     @property
     def agrees(self) -> bool:
         return self.expected == self.got
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.review_reasons)
 
     @property
     def disagrees_anywhere(self) -> bool:
@@ -125,6 +130,7 @@ def grade_case(case: EvalCase, judge: Judge, assess: AssessFn) -> CaseResult:
         rationale=_control_rationale(assessment),
         criteria=_criterion_outcomes(case, assessment),
         flags=[f.rule for f in assessment.flags],
+        review_reasons=assessment.review_reasons,
         seconds=time.perf_counter() - started,
         usage=assessment.usage,
     )

@@ -69,6 +69,10 @@ class EvalSummary(BaseModel):
     fail_f1: float | None
     criterion_accuracy: float | None
     n_criteria: int
+    # Being unsure has a visible price: how many controls the judge flagged for a reviewer,
+    # and how right it is on the ones it did not flag.
+    flagged_rate: float | None
+    unflagged_control_accuracy: float | None
     control_confusion: Confusion
     criterion_confusion: Confusion
     per_part: dict[str, SliceFigures]  # dev / test when the cases come from a split corpus
@@ -186,6 +190,8 @@ def summarise(run: EvalResult) -> EvalSummary:
         fail_f1=_round(fail.f1),
         criterion_accuracy=_round(metrics.accuracy(crit_expected, crit_got)),
         n_criteria=len(crit_expected),
+        flagged_rate=_round(sum(r.flagged for r in results) / len(results)) if results else None,
+        unflagged_control_accuracy=_round(metrics.accuracy(*_verdict_pairs([r for r in results if not r.flagged]))),
         control_confusion=_confusion(expected, got, VERDICTS),
         criterion_confusion=_confusion(crit_expected, crit_got, STATUSES),
         per_part={k: slice_figures(v) for k, v in metrics.group_by(results, _part_key).items()},

@@ -130,6 +130,14 @@ def gaps(result: ControlAssessment) -> None:
     ))
 
 
+def review_needed(result: ControlAssessment) -> None:
+    """The grader's own doubts, before anything else: where it was not sure, a person decides."""
+    if result.review_reasons:
+        st.warning("**Flagged for the reviewer** — the grader is not sure here:\n\n"
+                   + "\n".join(f"- {md_escape(r)}" for r in result.review_reasons),
+                   icon=":material/rate_review:")
+
+
 def flag_list(findings: list[Finding], errors: list[IngestError]) -> None:
     for group, members in group_flags(findings):
         st.markdown(f"**{group.icon} {group.title}**")

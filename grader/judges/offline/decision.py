@@ -20,6 +20,9 @@ from grader.models import CriterionStatus, CriterionVerdict, Document, Finding, 
 # Structural attachments count as the evidence by their kind alone (a diagram is a diagram).
 STRUCTURAL_KINDS = {"drawio", "image", "terraform"}
 
+# A contradiction this close to the best support (similarity + cue bonus) leaves the reading unsure.
+DOUBT_MARGIN = 0.05
+
 # Stances that defeat a criterion however strongly other sentences support it.
 OUTWEIGHS_SUPPORT = ("planned", "recommended", "delegated")
 
@@ -81,7 +84,9 @@ def criterion_verdict(
                 f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
                 + "; ".join(missing) + ".",
             )
-        return _verdict(criterion, "met", support, f"Addressed by \"{_short(support[0])}\".")
+        verdict = _verdict(criterion, "met", support, f"Addressed by \"{_short(support[0])}\".")
+        # Met, but unsure: the control is flagged for the reviewer, never a silent pass.
+        return verdict.model_copy(update={"needs_review": _doubt(support, against)})
     if weak:
         if weak[0].modality == "qualified":
             return _verdict(criterion, "partial", weak, "In place only in part (\"" + _short(weak[0]) + "\").")
@@ -107,9 +112,9 @@ def document_verdict(
     structural = [d for d in attached if d.kind in STRUCTURAL_KINDS or _is_template(d)]
     if structural:
         doc = structural[0]
-        note = " A person (or a vision model) must check its content." if doc.needs_human_review else ""
-        return CriterionVerdict(slug=criterion.slug, status="met",
-                                rationale=f"Supplied as an attachment: {doc.path} ({doc.kind}).{note}")
+        review = f"{doc.path} is an image: a person must check what it shows" if doc.needs_human_review else ""
+        return CriterionVerdict(slug=criterion.slug, status="met", needs_review=review,
+                                rationale=f"Supplied as an attachment: {doc.path} ({doc.kind}).")
     # A prose attachment that carries the control's substance counts as the SOP/document.
     for doc in attached:
         backing = [r for rs in readings.values() for r in rs if r.supports and r.sentence.doc is doc]
@@ -153,6 +158,19 @@ def engagement_verdict(
         why = ("A customer engagement is described, but without the concrete resources (names, ids, "
                "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
     return _verdict(criterion, status, [], why).model_copy(update={"quotes": [quote]})
+
+
+def _doubt(support: list[Reading], against: list[Reading]) -> str:
+    """Why a supported criterion is still unsure (decision rule 4): the reviewer decides."""
+    close = [r for r in against if r.cue and r.modality != "hedged" and r.score >= support[0].score - DOUBT_MARGIN]
+    if close:
+        against = close
+        return (f"the evidence also speaks against it (\"{_short(against[0])}\"); a reviewer must decide "
+                "which statement holds")
+    if not any(r.cue for r in support):
+        return ("recognised only by closeness in meaning, not by the criterion's own terms "
+                f"(\"{_short(support[0])}\"); a reviewer must confirm it is the practice")
+    return ""
 
 
 def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[str]:

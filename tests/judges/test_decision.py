@@ -1,0 +1,110 @@
+"""The offline judge's decision, rule by rule, on readings built by hand (no embeddings)."""
+
+from __future__ import annotations
+
+from grader.catalogue import Control
+from grader.judges.offline.decision import criterion_verdict
+from grader.judges.offline.reading import Reading, Sentence
+from grader.judges.verdict import apply_findings
+from grader.models import CriterionVerdict, Document, Finding, Provenance
+
+
+def control(**criterion_fields) -> Control:
+    fields = dict(slug="alerting", title="Alert thresholds", description="thresholds raise alerts",
+                  acceptable_evidence=["e"], shortfalls=["No thresholds are given."], cues=["alert"], fix="Add them.")
+    return Control.model_validate(dict(
+        id="OPE-001", title="t", requirement="r", criteria_for_passing=["c"], why_it_matters="w",
+        criteria=[fields | criterion_fields], good_examples=[dict(text="g")], unacceptable_examples=[dict(text="u")],
+    ))
+
+
+def reading(text: str, modality: str = "asserted", sim: float = 0.6, cue: bool = True, *,
+            prohibited: bool = False, accepted: tuple[str, ...] = (), doc: Document | None = None) -> Reading:
+    doc = doc or Document(path="response", kind="response", text=text)
+    start = doc.text.index(text)
+    return Reading(sentence=Sentence(doc, start, start + len(text), text), sim=sim, cue=cue, modality=modality,
+                   prohibited=prohibited, accepted=accepted)
+
+
+def decide(readings: list[Reading], ctrl: Control | None = None, documents: list[Document] | None = None,
+           findings: list[Finding] | None = None) -> CriterionVerdict:
+    ctrl = ctrl or control()
+    documents = documents if documents is not None else list({r.sentence.doc.path: r.sentence.doc for r in readings}.values())
+    return criterion_verdict(ctrl.criteria[0], ctrl, {"alerting": readings}, documents, {}, findings or [])
+
+
+def test_a_specific_asserted_claim_meets_the_criterion_and_is_quoted():
+    verdict = decide([reading("CPU above 80 % for 5 minutes raises an alert to on-call.")])
+    assert verdict.status == "met" and not verdict.needs_review
+    assert verdict.quotes[0].text == "CPU above 80 % for 5 minutes raises an alert to on-call."
+
+
+def test_a_heading_names_the_practice_without_claiming_it():
+    verdict = decide([reading("Alert thresholds and escalation", sim=0.8)])
+    assert verdict.status == "partial"
+    assert "Touched on" in verdict.rationale
+
+
+def test_a_practice_left_to_the_customer_outweighs_a_stronger_supporting_sentence():
+    verdict = decide([
+        reading("CloudWatch alarms notify the on-call engineer.", sim=0.9),
+        reading("Alert thresholds are the customer's responsibility after handover.", "delegated", sim=0.4),
+    ])
+    assert verdict.status == "not_met"
+    assert "leaves it to someone else" in verdict.rationale
+    assert "customer's responsibility" in verdict.rationale
+
+
+def test_a_plan_outweighs_support_but_a_weaker_denial_does_not():
+    planned = decide([reading("Alarms page the on-call rota.", sim=0.9),
+                      reading("Alerting on these metrics is part of phase 2.", "planned", sim=0.5)])
+    denied = decide([reading("Alarms page the on-call rota.", sim=0.9),
+                     reading("We do not alert on disk space.", "negated", sim=0.4)])
+    assert planned.status == "not_met"
+    assert denied.status == "met"
+
+
+def test_a_forbidden_practice_stated_defeats_the_criterion():
+    verdict = decide([reading("Alarms page the on-call rota.", sim=0.9),
+                      reading("Alerts go to one engineer's personal phone.", sim=0.3, prohibited=True)])
+    assert verdict.status == "not_met" and "forbidden practice" in verdict.rationale
+
+
+def test_a_recommendation_is_the_practice_only_where_the_criterion_accepts_it():
+    plain = decide([reading("We recommend an alert at 80 % CPU.", "recommended")])
+    advising = decide([reading("We recommend an alert at 80 % CPU.", "recommended", accepted=("recommended",))])
+    assert plain.status == "not_met"
+    assert advising.status == "met"
+
+
+def test_support_recognised_only_by_meaning_is_met_but_flagged_for_the_reviewer():
+    verdict = decide([reading("The pager goes off when the queue backs up.", cue=False, sim=0.7)])
+    assert verdict.status == "met"
+    assert "closeness in meaning" in verdict.needs_review
+
+
+def test_a_close_contradiction_leaves_a_met_flagged_with_the_contradicting_quote():
+    verdict = decide([reading("CPU alarms page the on-call engineer.", sim=0.60),
+                      reading("Memory alarms are not configured.", "negated", sim=0.58)])
+    assert verdict.status == "met"
+    assert "Memory alarms are not configured." in verdict.needs_review
+
+
+def test_a_document_that_does_not_read_as_the_artifact_is_not_the_artifact():
+    ctrl = control(slug="alerting", evidence="document", attachment_kinds=["markdown"],
+                   document_shows=[r"\bprocedure\b"])
+    tips = Document(path="tips.md", kind="markdown", text="Turn things off at night. Use spot.")
+    verdict = decide([], ctrl, documents=[tips])
+    assert verdict.status == "not_met" and "tips.md is attached, but nothing in it reads as" in verdict.rationale
+
+
+def test_a_warning_lowers_met_to_partial_and_a_failing_fact_to_not_met():
+    met = CriterionVerdict(slug="alerting", status="met", rationale="Addressed.")
+    warn = Finding(control="OPE-001", criterion="alerting", severity="warn", rule="x.doubt", message="one AZ only",
+                   source=Provenance(file="d.drawio"))
+    fail = Finding(control="OPE-001", criterion="alerting", severity="fail", rule="x.fact", message="port 22 open")
+    [warned] = apply_findings([met], [warn])
+    [failed] = apply_findings([met], [warn, fail])
+    assert (warned.status, warned.missing) == ("partial", "one AZ only")
+    assert "[x.doubt] one AZ only" in warned.rationale
+    assert failed.status == "not_met" and "[x.fact] port 22 open" in failed.rationale
