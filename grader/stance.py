@@ -32,6 +32,7 @@ _PLANNED = re.compile(
     r"introduc|adopt|roll|set|configur|defin|creat|build|add|start|begin|move|migrat|establish|"
     r"document|write|develop|deploy|look|consider|evaluat|turn)\w*|are\s+going\s+to|is\s+going\s+to|"
     r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|"
+
     r"next\s+(?:quarter|year|month|sprint|phase|release|fiscal)|in\s+the\s+(?:near\s+)?future|"
     r"future\s+(?:state|phase|release)|not\s+yet|yet\s+to\s+be|to\s+be\s+(?:enabled|implemented|"
     r"configured|defined|introduced|rolled\s+out|established|documented|written|created|added|completed|"
