@@ -70,6 +70,10 @@ class Criterion(_Model):
     # "long-term access keys"). Negated ("we never share credentials") they support the
     # criterion; asserted ("the team shares one admin login") they defeat it.
     prohibitions: list[str] = Field(default_factory=list)
+    # Words naming what the criterion rules out (0.0.0.0/0, shared logins, long-term keys). A
+    # sentence that denies one ("no security group allows SSH from any Internet source")
+    # supports the criterion; it does not deny the practice.
+    defect_terms: list[str] = Field(default_factory=list)
     # Links that stand for the attachment (a shared AWS Pricing Calculator estimate).
     accepted_links: list[str] = Field(default_factory=list)
     # Parts that must each be evidenced for `met`; one missing leaves the criterion `partial`.
@@ -88,7 +92,7 @@ class Criterion(_Model):
     document_shows: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
 
-    _cues_compile = field_validator("cues", "prohibitions", "accepted_links", "document_shows")(
+    _cues_compile = field_validator("cues", "prohibitions", "defect_terms", "accepted_links", "document_shows")(
         classmethod(lambda cls, v: _compiled(v))
     )
 

@@ -28,7 +28,7 @@ _NEGATION = re.compile(
 _NOT_NEGATION = re.compile(r"\bnot only\b|\bno later than\b|\bno more than\b|\bno less than\b", re.I)
 
 _PLANNED = re.compile(
-    r"\b(?:(?<!support\s)(?<!pricing\s)(?<!savings\s)plan(?:s|ned|ning)?\s+(?:to|on)|(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
+    r"\b(?:(?<!support\s)(?<!pricing\s)(?<!savings\s)plan(?:s|ned|ning)?\s+(?:to|on)|(?:(?<=^)|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthen\s)|(?<=\bso\s)|(?<=\bbut\s))(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
     r"introduc|adopt|roll|set|configur|defin|creat|build|add|start|begin|move|migrat|establish|"
     r"document|write|develop|deploy|look|consider|evaluat|turn)\w*|are\s+going\s+to|is\s+going\s+to|"
     r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|"
@@ -195,7 +195,8 @@ def classify(
 
 # Words that forbid a practice: "shared logins ... are forbidden", "long-term keys are banned".
 _FORBIDDING = re.compile(
-    r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|prohibit\w*|disallow\w*|ban|banned|"
+    r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|block(?:s|ed)?|"
+    r"den(?:y|ies|ied)|refus\w*|reject\w*|disabled|prohibit\w*|disallow\w*|ban|banned|"
     r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",
     re.I,
 )

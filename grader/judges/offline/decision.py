@@ -65,7 +65,7 @@ def criterion_verdict(
     # recommendation or the practice left to someone else outweigh any supporting sentence:
     # a reviewer reads "MFA is recommended to the customer" as the answer, whatever else is said.
     against = [r for r in against if r.modality != "hedged" or not support]
-    decisive = [r for r in against if r.cue and (r.prohibited or r.modality in OUTWEIGHS_SUPPORT)
+    decisive = [r for r in against if (r.prohibited or (r.cue and r.modality in OUTWEIGHS_SUPPORT))
                 and not IMPERATIVE_OPENING.match(r.sentence.text)]
     if decisive:
         against = decisive + [r for r in against if r not in decisive]

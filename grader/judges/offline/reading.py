@@ -184,6 +184,8 @@ def read_sentence(
             modality = "negated" if forbids(sentence.text, ban_span[0]) else "asserted"
     else:
         modality = most_assertive(sentence.text, criterion.cues)
+        if modality == "negated" and first_match(criterion.defect_terms, sentence.text):
+            ban_span = (0, 0)  # it denies the defect, as "we never share credentials" does
     return Reading(
         sentence=sentence,
         sim=sim,
@@ -239,3 +241,27 @@ def retrieved_spans(evidence: RetrievedEvidence, slug: str) -> Spans | None:
 
 def within(sentence: Sentence, spans: Spans) -> bool:
     return _overlapping(sentence.start, sentence.end, spans.get(sentence.doc.path, []))
+
+
+def stated_defects(criterion: Criterion, documents: list[Document], excluded: Spans,
+                   already: list[Reading]) -> list[Reading]:
+    """The criterion's forbidden practice stated anywhere in the evidence, retrieved or not.
+
+    Retrieval ranks what speaks to the practice; a runbook step that says "click Modify in the
+    RDS console" may rank low and still defeat "no console changes". Only asserted statements
+    are kept: a denial found this way adds nothing the retrieved readings lack.
+    """
+    if not criterion.prohibitions:
+        return []
+    seen = {(r.sentence.doc.path, r.sentence.start) for r in already}
+    found = []
+    for doc in documents:
+        for s in doc.sentences():
+            if (doc.path, s.start) in seen or _overlapping(s.start, s.end, excluded.get(doc.path, [])):
+                continue
+            sentence = Sentence(doc, s.start, s.end, s.text)
+            if first_match(criterion.prohibitions, s.text):
+                reading = read_sentence(sentence, criterion, sim=0.0, closest=False)
+                if reading.prohibited and reading.contradicts:
+                    found.append(reading)
+    return found
