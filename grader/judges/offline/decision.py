@@ -12,7 +12,7 @@ from grader.catalogue import Control, Criterion
 from grader.judges.artifacts import accepted_attachments, accepted_link, shows_the_artifact
 from grader.judges.offline.engagement import best_engagement
 from grader.stance import IMPERATIVE_OPENING, classify, own_negations
-from grader.judges.offline.reading import Reading, Spans, matching
+from grader.judges.offline.reading import CONDITIONAL_OPENING, Reading, Spans, matching
 from grader.judges.offline.tuning import tuning
 from grader.judges.quotes import MAX_QUOTE_CHARS
 from grader.models import CriterionStatus, CriterionVerdict, Document, Finding, Quote
@@ -66,7 +66,7 @@ def criterion_verdict(
     # a reviewer reads "MFA is recommended to the customer" as the answer, whatever else is said.
     against = [r for r in against if r.modality != "hedged" or not support]
     decisive = [r for r in against if (r.prohibited or (r.cue and r.modality in OUTWEIGHS_SUPPORT))
-                and not IMPERATIVE_OPENING.match(r.sentence.text)]
+                and not IMPERATIVE_OPENING.match(r.sentence.text) and not CONDITIONAL_OPENING.search(r.sentence.text)]
     if decisive:
         against = decisive + [r for r in against if r not in decisive]
     if against and (decisive or not support or against[0].score >= support[0].score):

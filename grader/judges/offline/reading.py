@@ -150,7 +150,7 @@ def first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
 _ASSERTIVENESS = {"asserted": 6, "qualified": 5, "hedged": 4, "recommended": 3, "delegated": 2, "negated": 1,
                   "planned": 0}
 
-_CONDITIONAL_OPENING = re.compile(
+CONDITIONAL_OPENING = re.compile(
     r"^\W*(?:when|if|where|whenever|unless|in\s+case|should|for\s+\w+\s+(?:with|without))\b", re.I
 )
 
@@ -166,7 +166,7 @@ def most_assertive(text: str, cues: Sequence[str]) -> Modality:
     if not matches:
         return classify(text, None)
     readings = [classify(text, span, own_negations(cue)) for _, span, cue in matches]
-    if _CONDITIONAL_OPENING.search(text):
+    if CONDITIONAL_OPENING.search(text):
         return max(readings, key=_ASSERTIVENESS.__getitem__)
     return readings[0]
 
