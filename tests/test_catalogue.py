@@ -150,3 +150,17 @@ def test_a_catalogue_missing_a_control_or_holding_an_extra_one_is_an_error(tmp_p
     write_control(controls, extra)
     with pytest.raises(CatalogueError, match=r"unexpected \['REL-003'\]"):
         load_catalogue(tmp_path / "knowledge")
+
+
+def test_options_left_empty_keep_the_environment_and_unknown_options_are_refused(monkeypatch):
+    from grader.config import reset_settings, settings_with
+
+    monkeypatch.setenv("GRADER_MODEL", "from-env")
+    reset_settings()
+    try:
+        assert settings_with(model=None, base_url="").model == "from-env"
+        assert settings_with(model="flag").model == "flag"
+        with pytest.raises(TypeError, match="unknown setting"):
+            settings_with(modle="typo")
+    finally:
+        reset_settings()

@@ -26,7 +26,7 @@ def assess(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from grader.config import get_settings
+    from grader.config import settings_with
     from grader.engine import assess as run_assessment
     from grader.engine import make_judge
     from grader.ingest.application import load_application
@@ -36,10 +36,7 @@ def assess(
         raise fail(f"unknown format {fmt!r}; choose md, json or html")
     if not application.exists():
         raise fail(f"{application}: no such file")
-    settings = get_settings()
-    updates = {k: v for k, v in {"judge": judge, "model": model, "base_url": base_url}.items() if v}
-    if updates:
-        settings = settings.model_copy(update=updates)
+    settings = settings_with(judge=judge, model=model, base_url=base_url)
     chosen = make_judge(settings.judge, settings)
     loaded = load_application(application)
 

@@ -98,14 +98,12 @@ def index(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from grader.config import get_settings
+    from grader.config import settings_with
     from grader.knowledge_index import build_index
     from grader.store import get_client
 
     catalogue = _catalogue()
-    settings = get_settings()
-    if chroma_url:
-        settings = settings.model_copy(update={"chroma_url": chroma_url})
+    settings = settings_with(chroma_url=chroma_url)
     err = Console(stderr=True)
     bar = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

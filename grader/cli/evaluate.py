@@ -97,12 +97,10 @@ def eval_command(
 
 
 def _make_judge(name: str, model: str | None, base_url: str | None):
-    from grader.config import get_settings
+    from grader.config import settings_with
     from grader.engine import make_judge
 
-    settings = get_settings()
-    updates = {k: v for k, v in {"judge": name, "model": model, "base_url": base_url}.items() if v}
-    return make_judge(name, settings.model_copy(update=updates))  # type: ignore[arg-type]
+    return make_judge(name, settings_with(judge=name, model=model, base_url=base_url))  # type: ignore[arg-type]
 
 
 def _run(cases, judge, console, quiet: bool):
