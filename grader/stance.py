@@ -196,7 +196,8 @@ def classify(
 # Words that forbid a practice: "shared logins ... are forbidden", "long-term keys are banned".
 _FORBIDDING = re.compile(
     r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|block(?:s|ed)?|"
-    r"den(?:y|ies|ied)|refus\w*|reject\w*|disabled|prohibit\w*|disallow\w*|ban|banned|"
+    r"den(?:y|ies|ied)|refus\w*|reject\w*|disabled|detect\w*|reports?|flag(?:s|ged)?|alerts?\s+on|remediat\w*|"
+    r"prohibit\w*|disallow\w*|ban|banned|"
     r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",
     re.I,
 )
@@ -211,3 +212,11 @@ def forbids(sentence: str, start: int) -> bool:
     lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
     hi = sentence.find(";", start)
     return bool(_FORBIDDING.search(sentence[lo: hi if hi >= 0 else len(sentence)]))
+
+
+def forbidden_before(sentence: str, start: int) -> bool:
+    """Is the fact at `start` denied or forbidden by what precedes it in its part of the
+    sentence ("No security group allows SSH (22) from 0.0.0.0/0")? What follows it ("...
+    http://hooks.example, as the vendor has no TLS endpoint") does not undo the fact."""
+    lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
+    return bool(_FORBIDDING.search(sentence[lo:start]))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from grader.checks.rules import finding, load_model
 from grader.models import Document, Finding
-from grader.stance import classify, forbids
+from grader.stance import classify, forbidden_before
 from grader.text import rx
 
 PROSE_FILE = Path(__file__).with_name("prose.yaml")
@@ -40,7 +40,7 @@ def prose_facts() -> dict[str, ProseFact]:
 
 def asserted(sentence: str, span: tuple[int, int]) -> bool:
     """Stated as fact: not denied, forbidden, planned or hedged ("no port 22 from 0.0.0.0/0")."""
-    return classify(sentence, span) == "asserted" and not forbids(sentence, span[0])
+    return classify(sentence, span) == "asserted" and not forbidden_before(sentence, span[0])
 
 
 def findings(documents: list[Document]) -> list[Finding]:
