@@ -55,6 +55,8 @@ def eval_command(
     from grader.evaluation.summary import summarise
 
     err = Console(stderr=True)
+    if not err.is_terminal:
+        err = Console(stderr=True, width=REPORT_WIDTH)
     unknown = [c for c in controls if c not in CONTROL_IDS]
     if unknown:
         raise fail(f"unknown control(s) {', '.join(unknown)}; known: {', '.join(CONTROL_IDS)}")
