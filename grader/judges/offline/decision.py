@@ -55,6 +55,10 @@ def criterion_verdict(
 
     if criterion.evidence == "document":
         return document_verdict(criterion, readings, documents, support)
+    # An engagement's own facts are often restrictions ("its firewall has no other opening"):
+    # only a plan, a hand-off, a recommendation or the forbidden practice speaks against it.
+    if criterion.evidence == "engagement":
+        against = [r for r in against if r.prohibited or r.modality in OUTWEIGHS_SUPPORT]
     if criterion.evidence == "engagement" and not (
         against and against[0].modality != "hedged" and (not support or against[0].score >= support[0].score)
     ):
