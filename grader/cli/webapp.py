@@ -16,7 +16,11 @@ from grader.config import REPO_ROOT
 APP_SCRIPT = REPO_ROOT / "app.py"
 
 
-def streamlit_command(script: Path, port: int | None = None, address: str | None = None) -> list[str]:
+# Partners' evidence is in the app: it answers only on this machine unless told otherwise.
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+def streamlit_command(script: Path, port: int | None = None, address: str = DEFAULT_ADDRESS) -> list[str]:
     """The `streamlit run` command line: headless, no usage statistics sent anywhere."""
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -26,16 +30,16 @@ def streamlit_command(script: Path, port: int | None = None, address: str | None
     ]
     if port is not None:
         command += ["--server.port", str(port)]
-    if address:
-        command += ["--server.address", address]
-    return command
+    return command + ["--server.address", address]
 
 
 @app.command("app")
 def serve_app(
     port: Optional[int] = typer.Option(None, "--port", "-p", help="Port to serve on (Streamlit's default: 8501)."),
-    address: Optional[str] = typer.Option(
-        None, "--address", help="Interface to listen on, e.g. 127.0.0.1 (Streamlit's default: all)."
+    address: str = typer.Option(
+        DEFAULT_ADDRESS, "--address",
+        help="Interface to listen on. 127.0.0.1 (default) serves this machine only; 0.0.0.0 serves every "
+             "interface: put an authenticating proxy in front (README, 'Serving the app to a team').",
     ),
 ) -> None:
     """Start the web app: paste or upload answers, get a draft assessment, review and export."""

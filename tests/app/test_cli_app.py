@@ -56,6 +56,14 @@ def test_grader_app_runs_streamlit_headless_on_the_given_port(fake_server) -> No
     }
 
 
+def test_the_app_listens_on_this_machine_only_unless_told_otherwise(fake_server) -> None:
+    assert CliRunner().invoke(cli, ["app"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["app", "--address", "0.0.0.0"]).exit_code == 0
+    first, second = (dict(zip(c[5::2], c[6::2])) for c in fake_server.commands)
+    assert first["--server.address"] == "127.0.0.1"
+    assert second["--server.address"] == "0.0.0.0"
+
+
 def test_streamlit_exit_code_is_passed_on(fake_server) -> None:
     fake_server.code = 3
     assert CliRunner().invoke(cli, ["app"]).exit_code == 3
