@@ -103,6 +103,7 @@ def run_checks(control: Control, evidence: ControlEvidence) -> list[Finding]:
     found += infra.findings(facts)
     found += phrases.findings(control, evidence.documents)
     found += prose.findings(evidence.documents)
+    found += drawio.answer_findings(evidence.documents)
     found += find_injections(evidence)
 
     unique: dict[tuple, Finding] = {}

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from grader.checks.locate import locate
 from grader.checks.rules import finding, load_model
 from grader.models import Document, Finding
+from grader.text import rx
 
 ORIGIN = "drawio"
 DRAWIO_FILE = Path(__file__).with_name("drawio.yaml")
@@ -27,6 +28,7 @@ class DrawioKnowledge(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     data_stores: list[str]
+    workload_services: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +105,42 @@ def _layout(cells: list[dict]) -> str:
     if outside:
         parts.append(_count(outside, "corporate data center", "corporate data centers"))
     return ", ".join(parts)
+
+
+def _shown(cells: list[dict]) -> tuple[set[str], str]:
+    """Service keys drawn as icons, and every shape label (a service may be a labelled box)."""
+    return {str(c["service"]) for c in cells if c.get("service")}, " ".join(_label(c) for c in cells)
+
+
+def unshown_services(answer: Document, diagrams: list[Document]) -> list[str]:
+    """Workload services the answer names that no diagram shows, by icon or by label."""
+    icons: set[str] = set()
+    labels = []
+    for doc in diagrams:
+        shown, text = _shown(_cells(doc.data))
+        icons |= shown
+        labels.append(text)
+    drawn = " ".join(labels)
+    missing = []
+    for key, names in knowledge().workload_services.items():
+        if rx(names).search(answer.text) and not rx(names).search(drawn) \
+                and not any(icon.startswith(key) for icon in icons):
+            missing.append(rx(names).search(answer.text).group(0))
+    return missing
+
+
+def answer_findings(documents: list[Document]) -> list[Finding]:
+    """Cross-check the answer against its diagrams: a service the answer names must be drawn."""
+    answer = next((d for d in documents if not d.attached), None)
+    diagrams = [d for d in documents if d.kind == "drawio" and is_diagram(d)]
+    if answer is None or not diagrams:
+        return []
+    missing = unshown_services(answer, diagrams)
+    if not missing:
+        return []
+    return [finding(ORIGIN, "services-not-drawn", (
+        f"The answer names {', '.join(missing)}, which the diagram does not show; every service the "
+        "solution uses must be in the diagram."), diagrams[0].provenance(0, 0))]
 
 
 def findings(doc: Document) -> list[Finding]:

@@ -87,3 +87,18 @@ def test_a_database_drawn_in_a_public_subnet_warns_netsec_001() -> None:
 def test_a_parent_cycle_in_a_hand_edited_file_does_not_hang() -> None:
     doc = diagram(cell("a", "A", "b", service="rds"), cell("b", "B", "a", group="vpc"))
     assert "drawio.datastore-in-public-subnet" not in rules(check(NETSEC_001, doc))
+
+
+def test_a_service_the_answer_names_must_be_drawn() -> None:
+    answer = Document(path="response", kind="response",
+                      text="Orders land in SQS; workers on EC2 read them and cache sessions in ElastiCache.")
+    findings = check(make_control("DOC-001", "services"), answer, two_az_web_app())
+    warning = only(findings, "drawio.services-not-drawn")
+    assert (warning.criterion, warning.severity) == ("services", "warn")
+    assert "ElastiCache, SQS" in warning.message and "EC2" not in warning.message  # EC2 is drawn
+
+
+def test_a_service_drawn_as_a_labelled_box_counts_as_drawn() -> None:
+    answer = Document(path="response", kind="response", text="A Redis cache (ElastiCache) holds sessions.")
+    labelled = diagram(cell("c", "ElastiCache for Redis"))
+    assert "drawio.services-not-drawn" not in rules(check(make_control("DOC-001", "services"), answer, labelled))
