@@ -33,7 +33,7 @@ def _with_findings(verdict: CriterionVerdict, findings: list[Finding]) -> Criter
             "status": "not_met",
             "rationale": f"Deterministic check failed: {reasons}"
             + (f" (The judge had said {verdict.status}: {verdict.rationale})" if verdict.status != "not_met" else ""),
-            "missing": verdict.missing or failing[0].message,
+            "missing": failing[0].message,
         })
     warnings = [f for f in findings if f.severity == "warn"]
     if warnings and verdict.status == "met":

@@ -108,3 +108,12 @@ def test_a_warning_lowers_met_to_partial_and_a_failing_fact_to_not_met():
     assert (warned.status, warned.missing) == ("partial", "one AZ only")
     assert "[x.doubt] one AZ only" in warned.rationale
     assert failed.status == "not_met" and "[x.fact] port 22 open" in failed.rationale
+
+
+def test_missing_names_what_this_evidence_lacks_not_the_guides_list():
+    ctrl = control(aspects=[dict(name="the figure each alert fires at", cues=[r"\d+\s*%"])])
+    partial = decide([reading("CloudWatch alarms page the on-call engineer.")], ctrl)
+    nothing = decide([], control(), documents=[])
+    assert (partial.status, partial.missing) == ("partial", "The figure each alert fires at.")
+    assert nothing.missing == "Alert thresholds: nothing in the evidence addresses it."
+    assert "No thresholds are given." not in partial.missing + nothing.missing  # the guide's shortfall text

@@ -77,9 +77,11 @@ def criterion_verdict(
         r = against[0]
         if r.generic and not r.prohibited:
             return _verdict(criterion, "not_met", against,
-                            f"A generic statement like the guide's unacceptable answers: \"{_short(r)}\".")
+                            f"A generic statement like the guide's unacceptable answers: \"{_short(r)}\".",
+                            missing=f"{criterion.title}, told for this customer's workload rather than in general.")
         how = _HOW_IT_SPEAKS_AGAINST.get(r.modality, "contradicts it")
-        return _verdict(criterion, "not_met", against, f"The evidence {how}: \"{_short(r)}\".")
+        return _verdict(criterion, "not_met", against, f"The evidence {how}: \"{_short(r)}\".",
+                        missing=f"{criterion.title}, in place today: the evidence {how} (\"{_short(r)}\").")
     if support:
         missing = missing_aspects(criterion, mine)
         if missing:
@@ -87,16 +89,21 @@ def criterion_verdict(
                 criterion, "partial", support,
                 f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
                 + "; ".join(missing) + ".",
+                missing="; ".join(missing).capitalize() + ".",
             )
         verdict = _verdict(criterion, "met", support, f"Addressed by \"{_short(support[0])}\".")
         # Met, but unsure: the control is flagged for the reviewer, never a silent pass.
         return verdict.model_copy(update={"needs_review": _doubt(support, against)})
     if weak:
         if weak[0].modality == "qualified":
-            return _verdict(criterion, "partial", weak, "In place only in part (\"" + _short(weak[0]) + "\").")
+            return _verdict(criterion, "partial", weak, "In place only in part (\"" + _short(weak[0]) + "\").",
+                            missing=f"{criterion.title} for the whole scope: the evidence says it holds only in part.")
         return _verdict(criterion, "partial", weak,
-                        f"Touched on (\"{_short(weak[0])}\") but not explained as the criterion requires.")
-    return _verdict(criterion, "not_met", [], "No evidence addresses this criterion.")
+                        f"Touched on (\"{_short(weak[0])}\") but not explained as the criterion requires.",
+                        missing=f"{criterion.title}, stated as a practice in place with its specifics: the evidence "
+                                "only names it.")
+    return _verdict(criterion, "not_met", [], "No evidence addresses this criterion.",
+                    missing=f"{criterion.title}: nothing in the evidence addresses it.")
 
 
 def document_verdict(
@@ -127,16 +134,19 @@ def document_verdict(
             return _verdict(criterion, "met", [best], f"The attached document {doc.path} sets out the practice.")
     if attached:
         return _verdict(criterion, "partial", [],
-                        f"{attached[0].path} is attached but does not cover this control's practices.")
+                        f"{attached[0].path} is attached but does not cover this control's practices.",
+                        missing=f"A document that sets out this control's practices ({attached[0].path} does not).")
     if offered:
         return _verdict(criterion, "not_met", [],
                         f"{offered[0].path} is attached, but nothing in it reads as the document this "
-                        "criterion asks for.")
+                        "criterion asks for.",
+                        missing=f"{criterion.title}: {offered[0].path} does not read as one.")
     claimed = support[:1]
     return _verdict(
         criterion, "not_met", claimed,
         "Only described in the answer text; the guide requires the document itself to be attached."
         if claimed else "No such document is attached.",
+        missing=f"{criterion.title}: the document itself, attached" + (" (the answer only describes it)." if claimed else "."),
     )
 
 
@@ -146,7 +156,8 @@ def engagement_verdict(
     """One specific engagement, told with the concrete resources it used."""
     found = best_engagement(control, documents, excluded)
     if found is None or (not found.narrative and not support):
-        return _verdict(criterion, "not_met", [], "No specific customer engagement is described.")
+        return _verdict(criterion, "not_met", [], "No specific customer engagement is described.",
+                        missing="One specific customer engagement showing the practice, with its concrete resources.")
     lead = len(found.text) - len(found.text.lstrip())
     start = found.start + lead
     end = min(found.end, start + MAX_QUOTE_CHARS)
@@ -161,7 +172,7 @@ def engagement_verdict(
         status = "partial" if found.items else "not_met"
         why = ("A customer engagement is described, but without the concrete resources (names, ids, "
                "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
-    return _verdict(criterion, status, [], why).model_copy(update={"quotes": [quote]})
+    return _verdict(criterion, status, [], why, missing=why).model_copy(update={"quotes": [quote]})
 
 
 def _doubt(support: list[Reading], against: list[Reading]) -> str:
@@ -212,12 +223,15 @@ def _quote(reading: Reading) -> Quote:
     return Quote(text=s.doc.text[s.start:end], source=s.doc.provenance(s.start, end))
 
 
-def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Reading], rationale: str) -> CriterionVerdict:
+def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Reading], rationale: str,
+             missing: str = "") -> CriterionVerdict:
+    """`missing` says what THIS evidence lacks, from the reading (never the guide's list of
+    unacceptable answers, which may name what a quote above shows)."""
     return CriterionVerdict(
         slug=criterion.slug,
         status=status,
         quotes=[_quote(r) for r in readings[: tuning().max_quotes]],
         rationale=rationale,
-        missing="" if status == "met" else "; ".join(criterion.shortfalls[:2]),
+        missing="" if status == "met" else missing,
         fix="" if status == "met" else criterion.fix,
     )
