@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     examples_top_k: int = 2  # calibration examples retrieved per control and label (LLM prompt)
     llm_evidence_blocks: int = 24
     llm_cache: bool = True
+    # With the LLM judge, read every criterion again with the offline judge; disagreements are
+    # flagged and the stricter reading stands (grader/judges/crosscheck.py).
+    cross_check: bool = True
 
     @property
     def chroma_dir(self) -> Path:

@@ -52,7 +52,13 @@ def make_judge(name: Literal["offline", "llm"] | None = None, settings: Settings
             raise ConfigError("the LLM judge needs a model: pass --model or set GRADER_MODEL / OPENAI_MODEL")
         from grader.judges.llm import LLMJudge  # deferred: langchain + openai, ~0.7 s to import
 
-        return LLMJudge.from_settings(settings)
+        llm = LLMJudge.from_settings(settings)
+        if not settings.cross_check:
+            return llm
+        from grader.judges.crosscheck import CrossCheckedJudge
+        from grader.judges.offline import OfflineJudge
+
+        return CrossCheckedJudge(llm, OfflineJudge())
     raise ConfigError(f"unknown judge {name!r}; choose offline or llm")
 
 

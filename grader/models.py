@@ -226,6 +226,19 @@ class Usage(_Model):
         )
 
 
+class SecondOpinion(_Model):
+    """What a second judge read (the offline judge beside the LLM), for the reviewer and eval."""
+
+    judge: str
+    verdict: ControlVerdict  # the check judge's verdict
+    criteria: dict[str, CriterionStatus] = Field(default_factory=dict)
+    primary_verdict: ControlVerdict | None = None  # the first judge's own verdict, before reconciling
+
+    @property
+    def agrees(self) -> bool | None:
+        return None if self.primary_verdict is None else self.primary_verdict == self.verdict
+
+
 class ControlAssessment(_Model):
     # A saved report carries its computed review_reasons; reading it back ignores them.
     model_config = ConfigDict(extra="ignore")
@@ -241,6 +254,10 @@ class ControlAssessment(_Model):
     judge: str = ""
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
+    # Set when the judge could not grade this control (the model never gave a usable answer):
+    # the control fails and is flagged; it is never a silent pass.
+    error: str | None = None
+    second_opinion: SecondOpinion | None = None  # the check judge's reading, when two judges ran
 
     def criterion(self, slug: str) -> CriterionVerdict | None:
         return next((c for c in self.criteria if c.slug == slug), None)
@@ -249,7 +266,8 @@ class ControlAssessment(_Model):
     @property
     def review_reasons(self) -> list[str]:
         """Why the reviewer must look at this control: unsure criteria, attempts to steer the grader."""
-        reasons = [f"{c.slug}: {c.needs_review}" for c in self.criteria if c.needs_review]
+        reasons = [f"not graded: {self.error}"] if self.error else []
+        reasons += [f"{c.slug}: {c.needs_review}" for c in self.criteria if c.needs_review]
         reasons += [f"{f.rule}: {f.message}" for f in self.flags if f.rule.startswith("injection")]
         return reasons
 

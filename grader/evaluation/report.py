@@ -46,11 +46,15 @@ def headline_rows(summary: EvalSummary) -> list[tuple[str, str]]:
         (f"criterion accuracy ({summary.n_criteria} labeled)", fmt(summary.criterion_accuracy)),
         ("flagged for a reviewer (share of cases)", fmt(summary.flagged_rate)),
         ("control accuracy where not flagged", fmt(summary.unflagged_control_accuracy)),
+        *([("two judges agree (LLM and offline check)", fmt(summary.judges_agreement)),
+           ("control accuracy where they agree / disagree",
+            f"{fmt(summary.accuracy_where_judges_agree)} / {fmt(summary.accuracy_where_judges_disagree)}")]
+          if summary.judges_agreement is not None else []),
         ("seconds per case", fmt(summary.seconds_per_case, 2)),
         ("seconds total", fmt(summary.seconds_total, 1)),
         ("LLM calls", str(summary.llm_calls)),
         ("tokens (prompt / completion)", f"{summary.prompt_tokens} / {summary.completion_tokens}"),
-        ("cases that raised", str(summary.errors)),
+        ("cases not graded (errors, counted as wrong)", str(summary.errors)),
     ]
 
 

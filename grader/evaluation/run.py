@@ -46,6 +46,7 @@ class CaseResult(BaseModel):
     criteria: list[CriterionOutcome] = Field(default_factory=list)  # labeled criteria only
     flags: list[str] = Field(default_factory=list)  # rule ids of the findings raised
     review_reasons: list[str] = Field(default_factory=list)  # why the judge flagged it for a reviewer
+    judges_agree: bool | None = None  # two judges ran (LLM + offline check): did their verdicts agree?
     error: str | None = None
     seconds: float = 0.0
     usage: Usage = Field(default_factory=Usage)
@@ -124,6 +125,12 @@ def grade_case(case: EvalCase, judge: Judge, assess: AssessFn) -> CaseResult:
             criteria=[CriterionOutcome(slug=s, expected=e, got=MISSING) for s, e in case.expected.criteria.items()],
             seconds=time.perf_counter() - started,
         )
+    if assessment.error:  # the judge could not grade it: an error, counted as wrong
+        return CaseResult(
+            **base, got=ERROR, error=assessment.error, rationale=assessment.summary,
+            criteria=[CriterionOutcome(slug=s, expected=e, got=MISSING) for s, e in case.expected.criteria.items()],
+            seconds=time.perf_counter() - started, usage=assessment.usage,
+        )
     return CaseResult(
         **base,
         got=assessment.verdict,
@@ -131,6 +138,7 @@ def grade_case(case: EvalCase, judge: Judge, assess: AssessFn) -> CaseResult:
         criteria=_criterion_outcomes(case, assessment),
         flags=[f.rule for f in assessment.flags],
         review_reasons=assessment.review_reasons,
+        judges_agree=assessment.second_opinion.agrees if assessment.second_opinion else None,
         seconds=time.perf_counter() - started,
         usage=assessment.usage,
     )

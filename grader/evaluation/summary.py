@@ -73,6 +73,11 @@ class EvalSummary(BaseModel):
     # and how right it is on the ones it did not flag.
     flagged_rate: float | None
     unflagged_control_accuracy: float | None
+    # With two judges (LLM checked by offline): how often their verdicts agree, and how right
+    # the reconciled verdict is where they agree and where they do not.
+    judges_agreement: float | None = None
+    accuracy_where_judges_agree: float | None = None
+    accuracy_where_judges_disagree: float | None = None
     control_confusion: Confusion
     criterion_confusion: Confusion
     per_part: dict[str, SliceFigures]  # dev / test when the cases come from a split corpus
@@ -167,6 +172,19 @@ def _per_control(results: Sequence[CaseResult]) -> dict[str, SliceFigures]:
     return {k: slice_figures(groups[k]) for k in sorted(groups, key=lambda k: (order.get(k, len(order)), k))}
 
 
+def _two_judges(results: Sequence[CaseResult]) -> dict[str, float | None]:
+    both = [r for r in results if r.judges_agree is not None]
+    if not both:
+        return {}
+    agree = [r for r in both if r.judges_agree]
+    disagree = [r for r in both if not r.judges_agree]
+    return {
+        "judges_agreement": _round(len(agree) / len(both)),
+        "accuracy_where_judges_agree": _round(metrics.accuracy(*_verdict_pairs(agree))),
+        "accuracy_where_judges_disagree": _round(metrics.accuracy(*_verdict_pairs(disagree))),
+    }
+
+
 def _part_key(result: CaseResult) -> list[str]:
     part = part_of(result.file)
     return [part] if part else []
@@ -192,6 +210,7 @@ def summarise(run: EvalResult) -> EvalSummary:
         n_criteria=len(crit_expected),
         flagged_rate=_round(sum(r.flagged for r in results) / len(results)) if results else None,
         unflagged_control_accuracy=_round(metrics.accuracy(*_verdict_pairs([r for r in results if not r.flagged]))),
+        **_two_judges(results),
         control_confusion=_confusion(expected, got, VERDICTS),
         criterion_confusion=_confusion(crit_expected, crit_got, STATUSES),
         per_part={k: slice_figures(v) for k, v in metrics.group_by(results, _part_key).items()},

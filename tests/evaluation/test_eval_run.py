@@ -7,7 +7,7 @@ import pytest
 from evalkit import CONTRACT_SLUGS, KeywordJudge, fake_assess, write
 from grader.errors import UserError
 from grader.evaluation.cases import load_cases
-from grader.evaluation.run import run_eval
+from grader.evaluation.run import EvalResult, run_eval
 from grader.evaluation.summary import summarise
 
 
@@ -111,3 +111,18 @@ def test_cases_of_a_split_corpus_are_reported_per_part(tmp_path):
     one_part = summarise(run_eval(load_cases(tmp_path / "corpus" / "test", CONTRACT_SLUGS), KeywordJudge(),
                                   assess=fake_assess))
     assert list(one_part.per_part) == ["test"]
+
+
+def test_with_two_judges_eval_reports_how_often_they_agree_and_how_right_each_side_is():
+    from grader.evaluation.run import CaseResult
+
+    def case(i: int, expected: str, got: str, agree: bool) -> CaseResult:
+        return CaseResult(id=f"c{i}", control="OPE-001", file=f"c{i}.yaml", expected=expected, got=got,
+                          judges_agree=agree)
+
+    # agree on 3 (2 right), disagree on 1 (right): agreement 0.75, 2/3 and 1/1
+    results = [case(1, "pass", "pass", True), case(2, "fail", "fail", True), case(3, "fail", "pass", True),
+               case(4, "fail", "fail", False)]
+    summary = summarise(EvalResult(judge="llm", results=results, seconds=0.0))
+    assert summary.judges_agreement == 0.75
+    assert (summary.accuracy_where_judges_agree, summary.accuracy_where_judges_disagree) == (0.6667, 1.0)

@@ -24,10 +24,11 @@ def judge_settings(home: Path, model: str = "gpt-4o-mini", **overrides: object) 
 
     model/base_url/api_key are set the way the CLI sets them (model_copy): Settings reads them
     from GRADER_*/OPENAI_* aliases only, so Settings(model=...) would be ignored. No endpoint
-    and no key, whatever the environment says: for the in-process fake chat model.
+    and no key, whatever the environment says: for the in-process fake chat model. The offline
+    cross-check is off: these tests pin the LLM judge alone (test_crosscheck.py pins the pair).
     """
     fields = {"judge": "llm", "home": home, "retry_wait": 0.01, "max_retries": 3, "llm_cache": False,
-              **overrides}
+              "cross_check": False, **overrides}
     return Settings(**fields).model_copy(update={"model": model, "base_url": None, "api_key": None})
 
 

@@ -19,10 +19,17 @@ from grader.config import Settings
 from grader.judges.llm.cost import estimate_cost
 from grader.judges.llm.mapping import to_verdicts
 from grader.judges.llm.prompt import build_messages, evidence_blocks
-from grader.judges.llm.providers import count_cache_hits, enable_cache, make_chat_model, retrying, structured_method
-from grader.judges.llm.schema import LLMCallError, LLMJudgement, SchemaError
+from grader.judges.llm.providers import (
+    count_cache_hits,
+    enable_cache,
+    make_chat_model,
+    retryable_errors,
+    retrying,
+    structured_method,
+)
+from grader.judges.llm.schema import ControlNotGraded, LLMCallError, LLMJudgement, SchemaError
 from grader.judges.verdict import apply_findings, control_verdict, summarise
-from grader.models import ControlAssessment, Finding, RetrievedEvidence, Usage
+from grader.models import ControlAssessment, CriterionVerdict, Finding, RetrievedEvidence, Usage
 
 
 @dataclass
@@ -111,10 +118,13 @@ class LLMJudge:
         except (SchemaError, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
             where = f" at {self.settings.base_url}" if self.settings.base_url else ""
-            raise LLMCallError(
-                f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
-                f"{calls.attempts} attempt(s): {type(exc).__name__}: {str(exc)[:300]}"
-            ) from exc
+            message = (f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
+                       f"{calls.attempts} attempt(s): {type(exc).__name__}: {str(exc)[:300]}")
+            # Transient or reply-shaped failures concern this control only; anything else (a
+            # bad key, an unknown model, a refused request) would fail every control alike.
+            if isinstance(exc, retryable_errors()):
+                raise ControlNotGraded(message, calls) from exc
+            raise LLMCallError(message) from exc
         raise AssertionError("unreachable")  # retrying() re-raises the last error
 
     # ------------------------------------------------------------------ judging
@@ -123,7 +133,10 @@ class LLMJudge:
         started = time.perf_counter()
         blocks = evidence_blocks(evidence, self.settings.llm_evidence_blocks)
         messages = build_messages(control, evidence, findings, blocks)
-        judgement, calls = self._invoke(control.id, messages)
+        try:
+            judgement, calls = self._invoke(control.id, messages)
+        except ControlNotGraded as failure:
+            return self._not_graded(control, evidence, findings, failure, started)
         documents = evidence.evidence.documents
         verdicts = to_verdicts(control, judgement, blocks, documents, evidence.evidence.chunks)
         verdicts = apply_findings(verdicts, findings)
@@ -141,6 +154,20 @@ class LLMJudge:
             summary=summary, answered=answered, criteria=verdicts, flags=flags,
             errors=evidence.evidence.errors, judge=f"llm:{self.model}", usage=self._usage(calls),
             seconds=round(time.perf_counter() - started, 4),
+        )
+
+    def _not_graded(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding],
+                    failure: "ControlNotGraded", started: float) -> ControlAssessment:
+        """The model gave no usable answer: an explicit error for this control, never a pass."""
+        reason = str(failure)
+        verdicts = [CriterionVerdict(slug=c.slug, status="not_met", rationale="Not graded: the model gave no usable answer.",
+                                     missing=c.description, fix=c.fix) for c in control.criteria]
+        verdicts = apply_findings(verdicts, findings)
+        return ControlAssessment(
+            control=control.id, title=control.title, verdict="fail", error=reason,
+            summary=f"Not graded: {reason}", answered=evidence.evidence.answered, criteria=verdicts,
+            flags=list(findings), errors=evidence.evidence.errors, judge=f"llm:{self.model}",
+            usage=self._usage(failure.calls), seconds=round(time.perf_counter() - started, 4),
         )
 
     def _usage(self, calls: _Calls) -> Usage:

@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import openai
-from langchain_community.cache import SQLiteCache
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from grader.config import Settings
 from grader.errors import ConfigError
 from grader.judges.llm.schema import SchemaError
+
+with warnings.catch_warnings():
+    # langchain-community announces on import that it is being sunset; its SQLite cache is all
+    # we use from it, and the cache test notices if it stops working.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from langchain_community.cache import SQLiteCache
 
 MAX_WAIT_SECONDS = 60.0  # never sleep longer than this between attempts, whatever a server asks
 
@@ -72,7 +77,7 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
 # ---------------------------------------------------------------------- retries
 
 
-def _retryable() -> tuple[type[BaseException], ...]:
+def retryable_errors() -> tuple[type[BaseException], ...]:
     return (openai.RateLimitError, openai.APITimeoutError, openai.APIConnectionError,
             openai.InternalServerError, SchemaError)
 
@@ -106,7 +111,7 @@ class _ServerHintedWait:
 def retrying(settings: Settings) -> Retrying:
     """Backoff on rate limits, timeouts, server errors and malformed replies."""
     return Retrying(
-        retry=retry_if_exception_type(_retryable()),
+        retry=retry_if_exception_type(retryable_errors()),
         stop=stop_after_attempt(max(1, settings.max_retries)),
         wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,

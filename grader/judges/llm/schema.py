@@ -39,4 +39,14 @@ class SchemaError(Exception):
 
 
 class LLMCallError(UserError):
-    """The model could not be reached or never answered in the schema, even after retries."""
+    """The model cannot be used at all (wrong key, unknown model, a request it refuses): every
+    control would fail the same way, so the run stops with one clear line."""
+
+
+class ControlNotGraded(LLMCallError):
+    """This control got no usable answer, even after the retries (timeouts, rate limits, replies
+    that never fit the schema). The control is reported as not graded; the others go on."""
+
+    def __init__(self, message: str, calls: object = None) -> None:
+        super().__init__(message)
+        self.calls = calls  # what the attempts cost, for the usage report
