@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     retry_wait: float = 1.0  # base of the exponential backoff between attempts, seconds
     structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = "auto"
     request_timeout: float = 60.0
+    # Every LLM request carries this cap: a reply in the schema for a 7-criterion control is
+    # about 1,500 tokens; without a cap a small local model generates until its context is full.
+    llm_max_tokens: int = 2048
     # What a judge reads. evidence_top_k chunks are retrieved per criterion, and the offline
     # judge reads only the sentences of those chunks; the LLM judge's prompt holds at most
     # llm_evidence_blocks of them (the best-ranked, deduplicated across criteria).

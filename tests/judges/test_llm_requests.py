@@ -55,6 +55,7 @@ def test_each_model_sends_the_shape_it_was_configured_for_to_chat_completions(
     assert [r["path"] for r in server.requests] == ["/v1/chat/completions"]
     body = server.requests[0]["body"]
     assert body["model"] == model
+    assert body["max_tokens"] == settings.llm_max_tokens  # the classic field every compatible server reads
     if shape == "json_schema":  # the answer comes back as JSON in message.content
         assert body["response_format"]["type"] == "json_schema"
         assert body["response_format"]["json_schema"]["name"] == "LLMJudgement"

@@ -20,7 +20,10 @@ from grader.judges.llm.cost import estimate_cost
 from grader.judges.llm.mapping import to_verdicts
 from grader.judges.llm.prompt import build_messages, evidence_blocks
 from grader.judges.llm.providers import (
+    FALLBACK_METHODS,
+    ShapeRefused,
     count_cache_hits,
+    refuses_request_shape,
     enable_cache,
     make_chat_model,
     retryable_errors,
@@ -77,8 +80,24 @@ class LLMJudge:
     def __init__(self, chat_model: Any, model: str, settings: Settings):
         self.model = model
         self.settings = settings
-        self.method = structured_method(model, settings)
-        self._structured = chat_model.with_structured_output(LLMJudgement, method=self.method, include_raw=True)
+        self._chat_model = chat_model
+        self._use(structured_method(model, settings))
+
+    def _use(self, method: str) -> None:
+        self.method = method
+        self._structured = self._chat_model.with_structured_output(LLMJudgement, method=method, include_raw=True)
+
+    def _fall_back(self, refused: BaseException) -> bool:
+        """The server refused the request's shape (llama.cpp answers json_schema with an HTTP 500
+        naming response_format): switch to the next shape it may accept, for every later call
+        too. Only in `auto`; a configured shape is the user's choice."""
+        if self.settings.structured_output != "auto" or not refuses_request_shape(refused):
+            return False
+        following = FALLBACK_METHODS.get(self.method)
+        if following is None:
+            return False
+        self._use(following)
+        return True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "LLMJudge":
@@ -99,6 +118,10 @@ class LLMJudge:
                     hits_before = hits[0]
                     try:
                         out = self._structured.invoke(attempt_messages)
+                    except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
+                        if self._fall_back(exc):
+                            raise ShapeRefused(str(exc)) from exc  # retried at once in the new shape
+                        raise
                     except ValidationError as exc:
                         # json_schema replies are parsed inside the openai client, so a malformed
                         # one surfaces here rather than as langchain's parsing_error.
@@ -115,14 +138,14 @@ class LLMJudge:
                         parsed = LLMJudgement.model_validate(parsed)
                     calls.cached = hits[0]
                     return parsed, calls
-        except (SchemaError, openai.OpenAIError) as exc:
+        except (SchemaError, ShapeRefused, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
             where = f" at {self.settings.base_url}" if self.settings.base_url else ""
             message = (f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
                        f"{calls.attempts} attempt(s): {type(exc).__name__}: {str(exc)[:300]}")
             # Transient or reply-shaped failures concern this control only; anything else (a
             # bad key, an unknown model, a refused request) would fail every control alike.
-            if isinstance(exc, retryable_errors()):
+            if isinstance(exc, retryable_errors()) and not refuses_request_shape(exc):
                 raise ControlNotGraded(message, calls) from exc
             raise LLMCallError(message) from exc
         raise AssertionError("unreachable")  # retrying() re-raises the last error

@@ -10,7 +10,7 @@ from typing import Any
 
 import openai
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from grader.config import Settings
 from grader.errors import ConfigError
@@ -23,6 +23,27 @@ with warnings.catch_warnings():
     from langchain_community.cache import SQLiteCache
 
 MAX_WAIT_SECONDS = 60.0  # never sleep longer than this between attempts, whatever a server asks
+# When a server refuses a structured-output shape, the next one to try (auto mode only).
+FALLBACK_METHODS = {"json_schema": "function_calling", "function_calling": "json_mode"}
+
+
+class ShapeRefused(Exception):
+    """The server refused the request's structured-output shape; retried in the next shape."""
+
+
+def refuses_request_shape(error: BaseException | None) -> bool:
+    """A client error, or a 500 that names the request as invalid (llama.cpp's server answers an
+    unsupported response_format with 500 and a validation message): retrying it unchanged
+    cannot help."""
+    if isinstance(error, ShapeRefused):
+        return True
+    if isinstance(error, (openai.BadRequestError, openai.UnprocessableEntityError)):
+        return True
+    if isinstance(error, openai.InternalServerError):
+        text = str(error).lower()
+        return any(k in text for k in ("response_format", "literal_error", "input should be", "validation error",
+                                         "tool_choice", "unsupported"))
+    return False
 
 
 def structured_method(model: str, settings: Settings) -> str:
@@ -56,6 +77,11 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
             temperature=0,
             max_retries=0,
             timeout=settings.request_timeout,
+            # A small model left alone runs to its context limit. langchain sends max_tokens as
+            # OpenAI's newer `max_completion_tokens`, which llama.cpp's and other compatible
+            # servers ignore: to a base_url the classic `max_tokens` goes in the body instead.
+            **({"extra_body": {"max_tokens": settings.llm_max_tokens}} if settings.base_url
+               else {"max_tokens": settings.llm_max_tokens}),
             # Chat Completions: what every compatible server speaks. langchain would route some
             # model names to /v1/responses, which vLLM, Ollama and llama.cpp do not serve.
             use_responses_api=False,
@@ -79,7 +105,13 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
 
 def retryable_errors() -> tuple[type[BaseException], ...]:
     return (openai.RateLimitError, openai.APITimeoutError, openai.APIConnectionError,
-            openai.InternalServerError, SchemaError)
+            openai.InternalServerError, SchemaError, ShapeRefused)
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    if isinstance(error, ShapeRefused):
+        return True  # a new shape was chosen: try it
+    return isinstance(error, retryable_errors()) and not refuses_request_shape(error)
 
 
 def retry_after_seconds(error: BaseException | None) -> float | None:
@@ -111,7 +143,7 @@ class _ServerHintedWait:
 def retrying(settings: Settings) -> Retrying:
     """Backoff on rate limits, timeouts, server errors and malformed replies."""
     return Retrying(
-        retry=retry_if_exception_type(retryable_errors()),
+        retry=retry_if_exception(_worth_retrying),
         stop=stop_after_attempt(max(1, settings.max_retries)),
         wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,
