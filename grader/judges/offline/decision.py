@@ -59,10 +59,8 @@ def criterion_verdict(
     # only a plan, a hand-off, a recommendation or the forbidden practice speaks against it.
     if criterion.evidence == "engagement":
         against = [r for r in against if r.prohibited or r.modality in OUTWEIGHS_SUPPORT]
-    if criterion.evidence == "engagement" and not (
-        against and against[0].modality != "hedged" and (not support or against[0].score >= support[0].score)
-    ):
-        return engagement_verdict(criterion, control, documents, excluded, support)
+        if not (against and (not support or against[0].score >= support[0].score)):
+            return engagement_verdict(criterion, control, documents, excluded, support)
 
     # A hedge only counts against a criterion nothing asserts; a denial counts against it
     # whenever it is the strongest statement. The forbidden practice stated, a plan, a
