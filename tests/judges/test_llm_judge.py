@@ -395,3 +395,17 @@ def test_the_openai_provider_without_a_key_or_base_url_is_a_config_error(
     settings = Settings(home=grader_home).model_copy(update={"model": "gpt-4o-mini"})
     with pytest.raises(ConfigError, match="needs OPENAI_API_KEY"):
         make_judge("llm", settings)
+
+
+def test_criteria_the_model_invents_are_dropped_and_reported(settings: Settings, evidence: Path) -> None:
+    def invented(body):
+        answer = quoting_judgement(body, GOOD_QUOTES)
+        answer["criteria"] = [c for c in answer["criteria"] if c["slug"] != "root-mfa"] + [
+            {**answer["criteria"][0], "slug": "root-mfa-enabled"}]
+        return answer
+
+    result = grade_acct_001(FakeChatModel(answering(invented)), settings, evidence)
+
+    assert statuses(result)["root-mfa"] == "not_met"  # the renamed answer does not count for it
+    [flag] = [f for f in result.flags if f.rule == "llm.unknown-criteria"]
+    assert "root-mfa-enabled" in flag.message and result.verdict == "fail"

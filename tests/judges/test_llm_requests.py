@@ -202,3 +202,16 @@ def test_an_unchanged_rerun_is_served_from_the_disk_cache_with_zero_calls(grader
     assert second.usage.llm_calls == 0 and second.usage.cached_calls == 1
     assert (second.usage.prompt_tokens, second.usage.cost_usd) == (0, 0.0)
     assert second.control("ACCT-001").criteria == first.control("ACCT-001").criteria
+
+
+def test_a_reply_that_never_fits_the_schema_is_never_cached(grader_home: Path, evidence: Path) -> None:
+    application = Application(base_dir=str(evidence), controls={
+        "ACCT-001": ControlAnswer(control="ACCT-001", response=ACCT_001_RESPONSE, attachments=["sop.pdf"])})
+    with FakeOpenAI(lambda body: Reply('{"criteria": [{"slug": "root-usage", ')) as server:
+        settings = llm_settings(server, grader_home, llm_cache=True, max_retries=2)
+        first = assess(application, judge=make_judge("llm", settings), settings=settings)
+        assert server.calls == 2
+        again = assess(application, judge=make_judge("llm", settings), settings=settings)
+        assert server.calls == 4  # asked again: nothing broken was served from the cache
+
+    assert first.control("ACCT-001").error and again.control("ACCT-001").error

@@ -17,18 +17,20 @@ from pydantic import ValidationError
 from grader.catalogue import Control
 from grader.config import Settings
 from grader.judges.llm.cost import estimate_cost
-from grader.judges.llm.mapping import to_verdicts
+from grader.judges.llm.mapping import to_verdicts, unknown_slugs
 from grader.judges.llm.prompt import build_messages, evidence_blocks
 from grader.judges.llm.providers import (
     FALLBACK_METHODS,
     ShapeRefused,
     count_cache_hits,
-    refuses_request_shape,
     enable_cache,
+    hold_cache_writes,
     make_chat_model,
+    refuses_request_shape,
     retryable_errors,
     retrying,
     structured_method,
+    write_held,
 )
 from grader.judges.llm.schema import ControlNotGraded, LLMCallError, LLMJudgement, SchemaError
 from grader.judges.verdict import apply_findings, control_verdict, summarise
@@ -110,6 +112,7 @@ class LLMJudge:
         """One structured call with retries on rate limits, timeouts and malformed replies."""
         calls = _Calls()
         hits = count_cache_hits()
+        held = hold_cache_writes()  # a reply reaches the cache only once it validated
         attempt_messages = list(messages)
         try:
             for attempt in retrying(self.settings):
@@ -137,6 +140,7 @@ class LLMJudge:
                     if isinstance(parsed, dict):
                         parsed = LLMJudgement.model_validate(parsed)
                     calls.cached = hits[0]
+                    write_held(held[-1:])  # only the reply that fitted; the bad ones are dropped
                     return parsed, calls
         except (SchemaError, ShapeRefused, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
@@ -167,6 +171,11 @@ class LLMJudge:
         if judgement.injection_detected and not any(f.rule.startswith("injection") for f in findings):
             flags.append(Finding(control=control.id, severity="warn", rule="injection.model-noticed",
                                  message="The model reports instructions addressed to the grader in the evidence."))
+        invented = unknown_slugs(control, judgement)
+        if invented:
+            flags.append(Finding(control=control.id, severity="warn", rule="llm.unknown-criteria",
+                                 message=f"The model answered for criteria this control does not have "
+                                         f"({', '.join(invented)}); those answers were dropped."))
         answered = evidence.evidence.answered
         summary = summarise(control, verdicts, findings, answered)
         if judgement.summary.strip():

@@ -56,3 +56,9 @@ def to_verdicts(
             missing="" if status == "met" else (item.missing or criterion.description),
             fix="" if status == "met" else (item.fix or criterion.fix)))
     return verdicts
+
+
+def unknown_slugs(control: Control, judgement: LLMJudgement) -> list[str]:
+    """Criteria the model answered for that this control does not have (invented or renamed)."""
+    known = set(control.slugs)
+    return list(dict.fromkeys(c.slug for c in judgement.criteria if c.slug not in known))

@@ -158,6 +158,25 @@ def retrying(settings: Settings) -> Retrying:
 _cache_hits: ContextVar[list[int] | None] = ContextVar("grader_llm_cache_hits", default=None)
 
 
+# Replies the model gave in this context, held back from the cache until the judge has
+# validated them: a reply that never fits the schema must not be served again on a re-run.
+_held_writes: ContextVar[list[tuple[Any, str, str, Any]] | None] = ContextVar("grader_llm_held_writes", default=None)
+
+
+def hold_cache_writes() -> list[tuple[Any, str, str, Any]]:
+    """From now on, in this context, replies go to the returned list instead of the cache."""
+    held: list[tuple[Any, str, str, Any]] = []
+    _held_writes.set(held)
+    return held
+
+
+def write_held(held: list[tuple[Any, str, str, Any]]) -> None:
+    """The reply validated: store what was held (then hold nothing)."""
+    for cache, prompt, llm_string, value in held:
+        SQLiteCache.update(cache, prompt, llm_string, value)
+    held.clear()
+
+
 def count_cache_hits() -> list[int]:
     """Start counting cache hits for the current context; returns the live one-item counter."""
     box = [0]
@@ -184,6 +203,13 @@ def enable_cache(path: Path) -> Any:
                     if found is not None and box is not None:
                         box[0] += 1
                     return found
+
+                def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
+                    held = _held_writes.get()
+                    if held is None:
+                        super().update(prompt, llm_string, return_val)
+                    else:
+                        held.append((self, prompt, llm_string, return_val))
 
             # Every cache hit would print langchain's notice that loads()' default allow-list
             # will change; the file holds only what this process wrote, and the cache test
