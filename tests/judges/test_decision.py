@@ -77,9 +77,9 @@ def test_a_recommendation_is_the_practice_only_where_the_criterion_accepts_it():
     assert advising.status == "met"
 
 
-def test_support_recognised_only_by_meaning_is_met_but_flagged_for_the_reviewer():
+def test_support_recognised_only_by_meaning_is_partial_and_flagged_for_the_reviewer():
     verdict = decide([reading("The pager goes off when the queue backs up.", cue=False, sim=0.7)])
-    assert verdict.status == "met"
+    assert verdict.status == "partial"  # borderline: never a silent pass
     assert "closeness in meaning" in verdict.needs_review
 
 

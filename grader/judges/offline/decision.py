@@ -89,6 +89,10 @@ def criterion_verdict(
                 + "; ".join(missing) + ".",
                 missing="; ".join(missing).capitalize() + ".",
             )
+        if not any(r.cue for r in support):
+            verdict = _verdict(criterion, "partial", support, f"Addressed by \"{_short(support[0])}\", by meaning only.",
+                               missing=f"{criterion.title}, said in terms a reviewer can confirm.")
+            return verdict.model_copy(update={"needs_review": _doubt(support, against)})
         verdict = _verdict(criterion, "met", support, f"Addressed by \"{_short(support[0])}\".")
         # Met, but unsure: the control is flagged for the reviewer, never a silent pass.
         return verdict.model_copy(update={"needs_review": _doubt(support, against)})
