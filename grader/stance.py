@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Modality = Literal["asserted", "negated", "planned", "hedged", "recommended", "delegated", "qualified"]
+Modality = Literal["asserted", "negated", "planned", "hedged", "recommended", "delegated", "excepted", "qualified"]
 
 # Clause boundaries: negation in one clause does not reach the next.
 _CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless)\b", re.I)
@@ -104,6 +104,18 @@ _QUALIFIED = re.compile(
     r"a\s+few|in\s+some\s+cases|likely)\b",
     re.I,
 )
+# An exception that narrows the scope: the practice holds, but not everywhere it must
+# ("except the legacy accounts", "production excluded during the migration", "staging only").
+_EXCEPTED = re.compile(
+    r"\b(?:except(?:ing)?\s+(?:for\s+)?(?:the\s+)?(?:legacy|production|prod|old|existing|shared|management|"
+    r"root|payer|pilot|\w+\s+(?:accounts?|environments?|tiers?|subnets?|regions?|workloads?))|"
+    r"excluding\s+(?:the\s+)?\w+|with\s+the\s+exception\s+of|"
+    r"(?:is|are|was|were|remains?)\s+(?:temporarily\s+)?(?:excluded|exempt(?:ed)?)\s+from|"
+    r"(?:production|prod)\s+(?:is\s+|was\s+)?(?:excluded|out\s+of\s+scope|not\s+(?:yet\s+)?covered)|"
+    r"(?:staging|non-?prod(?:uction)?|dev(?:elopment)?|test)\s+(?:environments?\s+)?only|"
+    r"only\s+(?:in|for|on)\s+(?:the\s+)?(?:staging|non-?prod(?:uction)?|dev(?:elopment)?|test)\b)",
+    re.I,
+)
 
 
 def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -188,6 +200,8 @@ def classify(
         return "recommended"
     if _HEDGED.search(sentence):
         return "hedged"
+    if _EXCEPTED.search(main):
+        return "excepted"
     if _QUALIFIED.search(sentence):
         return "qualified"
     return "asserted"

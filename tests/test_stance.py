@@ -34,3 +34,12 @@ def cue(sentence: str, pattern: str) -> tuple[int, int]:
 )
 def test_classify(sentence: str, pattern: str, expected: str) -> None:
     assert classify(sentence, cue(sentence, pattern)) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Workloads-Prod OU is excluded from the SCP during the migration window.",
+    "Encryption is enforced in every account except the legacy accounts.",
+    "Automated tests run in staging only.",
+])
+def test_an_exception_that_narrows_the_scope_is_read_as_excepted(sentence):
+    assert classify(sentence) == "excepted"

@@ -117,3 +117,10 @@ def test_missing_names_what_this_evidence_lacks_not_the_guides_list():
     assert (partial.status, partial.missing) == ("partial", "The figure each alert fires at.")
     assert nothing.missing == "Alert thresholds: nothing in the evidence addresses it."
     assert "No thresholds are given." not in partial.missing + nothing.missing  # the guide's shortfall text
+
+
+def test_an_exception_that_narrows_the_scope_leaves_the_criterion_partial_with_the_quote():
+    verdict = decide([reading("Alerts page the on-call rota for every account.", sim=0.8),
+                      reading("The Workloads-Prod OU is excluded from alerting until cutover.", "excepted", sim=0.5)])
+    assert verdict.status == "partial"
+    assert "excluded from alerting" in verdict.missing

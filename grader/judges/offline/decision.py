@@ -89,6 +89,12 @@ def criterion_verdict(
                 + "; ".join(missing) + ".",
                 missing="; ".join(missing).capitalize() + ".",
             )
+        excepted = [r for r in mine if r.relevant and r.cue and r.modality == "excepted"]
+        if excepted:
+            return _verdict(criterion, "partial", support[:1] + excepted[:1],
+                            f"Addressed by \"{_short(support[0])}\", but with an exception: \"{_short(excepted[0])}\".",
+                            missing=f"{criterion.title} for the whole scope: the evidence excepts part of it "
+                                    f"(\"{_short(excepted[0])}\").")
         if not any(r.cue for r in support):
             verdict = _verdict(criterion, "partial", support, f"Addressed by \"{_short(support[0])}\", by meaning only.",
                                missing=f"{criterion.title}, said in terms a reviewer can confirm.")

@@ -128,7 +128,7 @@ class Reading:
     def weak(self) -> bool:
         if self.prohibited:
             return False
-        if self.relevant and (self.modality == "qualified" or self.sentence.heading):
+        if self.relevant and (self.modality in ("qualified", "excepted") or self.sentence.heading):
             return True
         return (self.cue and self.sim >= tuning().similarity.weak) and not self.supports and not self.contradicts
 
@@ -147,7 +147,7 @@ def first_match(patterns: Sequence[str], text: str) -> tuple[int, int] | None:
     return found[1] if found else None
 
 
-_ASSERTIVENESS = {"asserted": 6, "qualified": 5, "hedged": 4, "recommended": 3, "delegated": 2, "negated": 1,
+_ASSERTIVENESS = {"asserted": 6, "qualified": 5, "excepted": 5, "hedged": 4, "recommended": 3, "delegated": 2, "negated": 1,
                   "planned": 0}
 
 CONDITIONAL_OPENING = re.compile(
