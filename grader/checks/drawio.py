@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from grader.checks.locate import locate
 from grader.checks.rules import finding, load_model
 from grader.models import Document, Finding
+from grader.stance import classify
 from grader.text import rx
 
 ORIGIN = "drawio"
@@ -123,10 +124,20 @@ def unshown_services(answer: Document, diagrams: list[Document]) -> list[str]:
     drawn = " ".join(labels)
     missing = []
     for key, names in knowledge().workload_services.items():
-        if rx(names).search(answer.text) and not rx(names).search(drawn) \
-                and not any(icon.startswith(key) for icon in icons):
-            missing.append(rx(names).search(answer.text).group(0))
+        named = _named_as_used(names, answer)
+        if named and not rx(names).search(drawn) and not any(icon.startswith(key) for icon in icons):
+            missing.append(named)
     return missing
+
+
+def _named_as_used(names: str, answer: Document) -> str | None:
+    """The service as the answer names it in a sentence that says it is used ("the solution
+    has no EC2" does not), else None."""
+    for sentence in answer.sentences():
+        m = rx(names).search(sentence.text)
+        if m and classify(sentence.text, m.span()) == "asserted":
+            return m.group(0)
+    return None
 
 
 def answer_findings(documents: list[Document]) -> list[Finding]:

@@ -102,3 +102,9 @@ def test_a_service_drawn_as_a_labelled_box_counts_as_drawn() -> None:
     answer = Document(path="response", kind="response", text="A Redis cache (ElastiCache) holds sessions.")
     labelled = diagram(cell("c", "ElastiCache for Redis"))
     assert "drawio.services-not-drawn" not in rules(check(make_control("DOC-001", "services"), answer, labelled))
+
+
+def test_a_service_the_answer_says_it_does_not_use_need_not_be_drawn() -> None:
+    answer = Document(path="response", kind="response",
+                      text="The solution has no SQS queue and no ElastiCache; everything else is drawn.")
+    assert "drawio.services-not-drawn" not in rules(check(make_control("DOC-001", "services"), answer, two_az_web_app()))

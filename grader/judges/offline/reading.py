@@ -55,7 +55,8 @@ _STATEMENT_WORD = re.compile(
 _POINTER = re.compile(
     r"\b(?:(?:please\s+)?refer\s+to|see|described\s+in|documented\s+in|detailed\s+in|covered\s+in|"
     r"(?:is|are)\s+(?:available|kept|maintained)\s+(?:in|on))\s+(?:the\s+|our\s+)?(?:\w+\s+){0,3}?"
-    r"(?:chapter|section|confluence|wiki|sharepoint|appendix|annex|page|portal|intranet)\b",
+    r"(?:chapter|section|confluence|wiki|sharepoint|appendix|annex|page|portal|intranet)\b"
+    r"|\bsee\s+(?:the\s+)?(?:attached\s+)?[\w./-]+\.(?:md|pdf|docx|txt|xlsx|html?)\b",
     re.I,
 )
 
