@@ -49,3 +49,24 @@ def test_html_is_self_contained_escaped_and_printable() -> None:
     assert "MFA is enabled on root &lt;b&gt;" in html
     assert "<script" not in html and "<link" not in html and "http" not in html.lower().split("<body>")[1]
     assert "@media print" in html
+
+
+def test_a_reviewers_verdict_and_comment_travel_in_every_report_beside_the_graders() -> None:
+    from grader.reviews import Review
+
+    report = assessment()
+    control = report.controls[0]
+    slug = control.criteria[0].slug
+    reviews = [
+        Review(control=control.control, criterion=slug, verdict="not_met", comment="first look", reviewer="ana"),
+        Review(control=control.control, criterion=slug, verdict="partial", comment="<b>SOP p.3</b> covers it",
+               reviewer="ana"),
+    ]
+    md, html, data = (render(report, fmt, reviews) for fmt in ("md", "html", "json"))
+
+    assert "**partial**" in md and "SOP p.3" in md and "first look" not in md  # the latest review counts
+    assert "&lt;b&gt;SOP p.3&lt;/b&gt; covers it" in html and "<b>SOP" not in html  # escaped
+    reviewed = json.loads(data)["reviews"]
+    assert [(r["criterion"], r["verdict"], r["reviewer"]) for r in reviewed] == [(slug, "partial", "ana")]
+    assert json.loads(data)["controls"][0]["criteria"][0]["status"] == control.criteria[0].status  # grader's kept
+    assert "reviews" not in json.loads(render(report, "json"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from grader.models import Assessment
+from grader.reviews import Review, latest
 
 Format = Literal["md", "json", "html"]
 STATUS_MARK = {"met": "✅ met", "partial": "🟡 partial", "not_met": "❌ not met"}
@@ -27,10 +30,18 @@ def _env() -> Environment:
     return env
 
 
-def render(assessment: Assessment, fmt: Format = "md") -> str:
+def render(assessment: Assessment, fmt: Format = "md", reviews: Sequence[Review] = ()) -> str:
+    """The report; `reviews` (a reviewer's verdicts) appear beside the grader's, which stay as they are."""
+    current = latest(reviews)
     if fmt == "json":
-        return assessment.model_dump_json(indent=2)
+        data = assessment.model_dump(mode="json")
+        if current:
+            data["reviews"] = [r.model_dump(mode="json") for r in current.values()]
+        return json.dumps(data, indent=2, ensure_ascii=False)
     template = {"md": "report.md.j2", "html": "report.html.j2"}.get(fmt)
     if template is None:
         raise ValueError(f"unknown report format {fmt!r}; choose md, json or html")
-    return _env().get_template(template).render(a=assessment)
+    by_control: dict[str, list[Review]] = {}
+    for review in current.values():
+        by_control.setdefault(review.control, []).append(review)
+    return _env().get_template(template).render(a=assessment, reviews=by_control)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from grader.evaluation.cases import EvalCase, ExpectedLabels
 from grader.models import Assessment, ControlAnswer, ControlAssessment
-from grader.webapp.review import effective_criteria, effective_verdict, latest, reviewed_controls
+from grader.webapp.review import effective_verdict, latest, reviewed_controls
 from grader.webapp.store import Override, StoredInputs
 
 REVIEWED_TAG = "reviewed"
@@ -59,7 +59,9 @@ def _safe_relative(path: str) -> PurePosixPath:
 
 def review_notes(result: ControlAssessment, overrides: Iterable[Override], assessment_id: str) -> str:
     """Why the case is labeled so: each override that counts, grader vs reviewer, with the comment."""
-    lines = [f"Reviewed in the app (assessment {assessment_id[:8]}, judge {result.judge or 'unknown'})."]
+    lines = [f"Reviewed in the app (assessment {assessment_id[:8]}, judge {result.judge or 'unknown'}). "
+             "Only the criteria a reviewer confirmed or changed are labeled; the others are left "
+             "unlabeled rather than taking the grader's word as ground truth."]
     for (control, criterion), o in latest(overrides).items():
         if control != result.control:
             continue
@@ -92,12 +94,19 @@ def eval_case(
         attachments=attachments,
         expected=ExpectedLabels(
             verdict=effective_verdict(result, overrides),
-            criteria=effective_criteria(result, overrides),
+            criteria=reviewed_criteria(result, overrides),
         ),
         tags=[REVIEWED_TAG],
         notes=review_notes(result, overrides, assessment_id),
         path=path,
     )
+
+
+def reviewed_criteria(result: ControlAssessment, overrides: Iterable[Override]) -> dict[str, str]:
+    """The labels a reviewer set: their latest verdict on each criterion they touched."""
+    current = latest(overrides)
+    return {c.slug: current[(result.control, c.slug)].verdict
+            for c in result.criteria if (result.control, c.slug) in current}
 
 
 def case_yaml(case: EvalCase) -> str:

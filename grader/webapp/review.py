@@ -10,17 +10,11 @@ from collections.abc import Iterable
 
 from grader.judges.verdict import verdict_of
 from grader.models import Assessment, ControlAssessment, ControlVerdict, CriterionStatus
+from grader.reviews import ItemKey, latest  # noqa: F401 - ItemKey is part of this module's API (views)
 from grader.webapp.store import Override
 
-ItemKey = tuple[str, str | None]  # (control, criterion slug or None for the control)
 
 
-def latest(overrides: Iterable[Override]) -> dict[ItemKey, Override]:
-    """The override that counts for each item: the most recent one."""
-    current: dict[ItemKey, Override] = {}
-    for override in sorted(overrides, key=lambda o: o.created):
-        current[(override.control, override.criterion)] = override
-    return current
 
 
 def reviewed_controls(assessment: Assessment, overrides: Iterable[Override]) -> list[str]:

@@ -12,9 +12,8 @@ import uuid
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
     DateTime,
     ForeignKey,
@@ -31,7 +30,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from grader.config import Settings, get_settings
 from grader.errors import UserError
-from grader.models import Application, Assessment, ControlVerdict, CriterionStatus
+from grader.models import Application, Assessment
+from grader.reviews import Review
 
 DEFAULT_DB_FILE = "assessments.sqlite"
 
@@ -43,25 +43,8 @@ class StoreError(UserError):
 # --------------------------------------------------------------------------- boundary models
 
 
-class Override(BaseModel):
-    """A reviewer's verdict on one criterion (or on the whole control when criterion is None)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    control: str
-    criterion: str | None = None
-    verdict: str  # pass|fail for a control, met|partial|not_met for a criterion
-    comment: str = ""
-    reviewer: str = ""
-    created: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
-
-    @model_validator(mode="after")
-    def _verdict_fits_level(self) -> "Override":
-        allowed = get_args(ControlVerdict if self.criterion is None else CriterionStatus)
-        if self.verdict not in allowed:
-            level = "a control" if self.criterion is None else "a criterion"
-            raise ValueError(f"{self.verdict!r} is not a verdict for {level}; choose {', '.join(allowed)}")
-        return self
+# The app stores reviewers' overrides; the model is the library's (reports show them too).
+Override = Review
 
 
 class HistoryEntry(BaseModel):

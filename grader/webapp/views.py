@@ -70,7 +70,7 @@ def downloads(store: AssessmentStore, assessment_id: str, result: Assessment, ov
             ("HTML report", "html", "text/html"),
             ("JSON report", "json", "application/json"),
         ):
-            st.download_button(label, lambda fmt=fmt: render(result, fmt), f"{stem}.{fmt}", mime,
+            st.download_button(label, lambda fmt=fmt: render(result, fmt, overrides), f"{stem}.{fmt}", mime,
                                key=f"download_{fmt}", on_click="ignore")
         st.download_button(
             "Overrides (JSON)", lambda: "[" + ",\n".join(o.model_dump_json() for o in overrides) + "]",

@@ -99,10 +99,9 @@ def test_reviewed_controls_become_cases_in_the_eval_case_format(reviewed, tmp_pa
     assert path.name == "ope-003-reviewed-01234567.yaml"
     raw = yaml.safe_load(path.read_text())
     assert raw["id"] == "OPE-003/reviewed-01234567"
-    assert raw["expected"] == {
-        "verdict": "pass",
-        "criteria": {"testing-process": "met", "automated-tests": "met", "checklist": "met"},
-    }
+    # Only what the reviewer touched is a label; the grader's other verdicts are not ground truth.
+    assert raw["expected"] == {"verdict": "pass", "criteria": {"automated-tests": "met"}}
+    assert "Only the criteria a reviewer confirmed or changed are labeled" in raw["notes"]
     assert raw["tags"] == ["reviewed"]
     assert "automated-tests: grader partial -> reviewer met (Dana): CodeBuild runs the suite" in raw["notes"]
     assert "response: |" in path.read_text()  # multi-line answers stay readable
