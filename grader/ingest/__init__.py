@@ -41,6 +41,10 @@ def ingest_control(answer: ControlAnswer, base_dir: Path, reader: Reader | None 
     errors: list[IngestError] = []
     if answer.response.strip():
         documents.append(response_document(answer.response))
+    listed = answer.attachments
+    for twice in dict.fromkeys(a for a in listed if listed.count(a) > 1):
+        errors.append(IngestError(file=twice, control=answer.control,
+                                  message=f"listed {listed.count(twice)} times; read once"))
     for attachment in dict.fromkeys(answer.attachments):  # the same file once
         result = reader(Path(attachment), Path(base_dir))
         if isinstance(result, IngestError):

@@ -33,6 +33,16 @@ _CASE_KEYS = frozenset({"id", "control", "expected", "tags", "notes"})
 # --------------------------------------------------------------------------- entry point
 
 
+_SPACED_ID = re.compile(r"^\s*([A-Za-z]{2,10})[\s_.–—-]*(\d{3})\s*$")
+
+
+def normalised_control_id(raw: object) -> str:
+    """'acct 001', 'ACCT_001', 'ACCT001' -> 'ACCT-001'; anything else as given, upper-cased."""
+    text = str(raw).strip()
+    m = _SPACED_ID.match(text)
+    return f"{m.group(1).upper()}-{m.group(2)}" if m else text.upper()
+
+
 def load_application(path: Path) -> Application:
     path = Path(path)
     problem = guards.missing(path)
@@ -79,8 +89,8 @@ def _check_attachments(answer: ControlAnswer, base_dir: Path) -> tuple[list[str]
             problem = "cannot be read (permission denied)"
         if problem:
             errors.append(IngestError(file=name, message=problem, control=answer.control))
-        elif name not in kept:
-            kept.append(name)
+        else:
+            kept.append(name)  # listed twice stays twice: ingestion reads it once and says so
     return kept, errors
 
 
@@ -155,7 +165,10 @@ def _from_mapping(path: Path, parsed: tuple[object, list[tuple[str, int]]]) -> A
                for key in data if key not in _TOP_KEYS]
     controls: dict[str, ControlAnswer] = {}
     for raw_id, entry in (data.get("controls") or {}).items():
-        cid = str(raw_id).strip().upper()
+        cid = normalised_control_id(raw_id)
+        if cid in CONTROL_IDS and cid != str(raw_id).strip().upper():  # letter case alone is no mistake
+            errors.append(IngestError(file=name, control=cid, message=(
+                f"control id {raw_id!r} read as {cid}; write it as {cid}")))
         if cid not in CONTROL_IDS:
             errors.append(IngestError(file=name, control=str(raw_id), message=(
                 f"unknown control id {raw_id!r}; expected one of {', '.join(CONTROL_IDS)}")))

@@ -169,3 +169,32 @@ def test_sample_application_answers_all_controls_and_every_attachment_reads():
         assert result.errors == [], answer.control
         assert not [m for d in result.documents for m in markers(d.text)], answer.control  # no secret in it
         assert len(result.documents) == 1 + len(answer.attachments)
+
+
+def test_a_spaced_or_run_together_control_id_is_read_and_the_fix_named(folder):
+    (folder / "application.yaml").write_text(
+        "controls:\n  ACCT 001:\n    response: MFA on root.\n  ope_002:\n    response: Runbook.\n"
+        "  REL001:\n    response: CloudFormation.\n")
+
+    app = load_application(folder / "application.yaml")
+
+    assert set(app.controls) == {"ACCT-001", "OPE-002", "REL-001"}
+    assert [e.message for e in app.errors] == [
+        "control id 'ACCT 001' read as ACCT-001; write it as ACCT-001",
+        "control id 'ope_002' read as OPE-002; write it as OPE-002",
+        "control id 'REL001' read as REL-001; write it as REL-001",
+    ]
+
+
+def test_an_attachment_listed_twice_is_read_once_and_said(folder):
+    from grader.ingest import ingest_control
+
+    (folder / "application.yaml").write_text(
+        "controls:\n  ACCT-001:\n    response: See SOP.\n"
+        "    attachments: [evidence/security-sop.pdf, evidence/security-sop.pdf]\n")
+    app = load_application(folder / "application.yaml")
+
+    evidence = ingest_control(app.controls["ACCT-001"], folder)
+
+    assert [d.path for d in evidence.documents] == ["response", "evidence/security-sop.pdf"]
+    assert [(e.file, e.message) for e in evidence.errors] == [("evidence/security-sop.pdf", "listed 2 times; read once")]
