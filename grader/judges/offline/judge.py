@@ -20,6 +20,7 @@ from grader.judges.offline.reading import (
     Reading,
     Sentence,
     candidate_sentences,
+    evidence_sentences,
     stated_defects,
     excluded_spans,
     first_match,
@@ -63,8 +64,9 @@ class OfflineJudge:
         best = np.max(np.stack(list(sims.values())), axis=0) if sims else np.zeros(0)
         bad = self._unacceptable_similarity(control, vectors)
         readings = {c.slug: self._read(c, sentences, sims[c.slug], best, bad, evidence) for c in control.criteria}
+        everything = evidence_sentences(documents, excluded)
         for c in control.criteria:
-            readings[c.slug] += stated_defects(c, documents, excluded, readings[c.slug])
+            readings[c.slug] += stated_defects(c, everything, readings[c.slug])
         verdicts = [
             criterion_verdict(c, control, readings, documents, excluded, findings) for c in control.criteria
         ]

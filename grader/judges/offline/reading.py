@@ -244,8 +244,13 @@ def within(sentence: Sentence, spans: Spans) -> bool:
     return _overlapping(sentence.start, sentence.end, spans.get(sentence.doc.path, []))
 
 
-def stated_defects(criterion: Criterion, documents: list[Document], excluded: Spans,
-                   already: list[Reading]) -> list[Reading]:
+def evidence_sentences(documents: list[Document], excluded: Spans) -> list[Sentence]:
+    """Every sentence of the evidence, retrieved or not, minus excluded spans (split once)."""
+    return [Sentence(doc, s.start, s.end, s.text) for doc in documents for s in doc.sentences()
+            if not _overlapping(s.start, s.end, excluded.get(doc.path, []))]
+
+
+def stated_defects(criterion: Criterion, sentences: list[Sentence], already: list[Reading]) -> list[Reading]:
     """The criterion's forbidden practice stated anywhere in the evidence, retrieved or not.
 
     Retrieval ranks what speaks to the practice; a runbook step that says "click Modify in the
@@ -256,13 +261,10 @@ def stated_defects(criterion: Criterion, documents: list[Document], excluded: Sp
         return []
     seen = {(r.sentence.doc.path, r.sentence.start) for r in already}
     found = []
-    for doc in documents:
-        for s in doc.sentences():
-            if (doc.path, s.start) in seen or _overlapping(s.start, s.end, excluded.get(doc.path, [])):
-                continue
-            sentence = Sentence(doc, s.start, s.end, s.text)
-            if first_match(criterion.prohibitions, s.text):
-                reading = read_sentence(sentence, criterion, sim=0.0, closest=False)
-                if reading.prohibited and reading.contradicts:
-                    found.append(reading)
+    for sentence in sentences:
+        if (sentence.doc.path, sentence.start) in seen or not first_match(criterion.prohibitions, sentence.text):
+            continue
+        reading = read_sentence(sentence, criterion, sim=0.0, closest=False)
+        if reading.prohibited and reading.contradicts:
+            found.append(reading)
     return found
