@@ -39,10 +39,17 @@ class Settings(BaseSettings):
     max_retries: int = 4  # attempts per LLM call, including the first
     retry_wait: float = 1.0  # base of the exponential backoff between attempts, seconds
     structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = "auto"
-    request_timeout: float = 60.0
-    # Every LLM request carries this cap: a reply in the schema for a 7-criterion control is
-    # about 1,500 tokens; without a cap a small local model generates until its context is full.
+    request_timeout: float = 60.0  # one HTTP request to the model, seconds
+    # All attempts for one control together, seconds: past it the control is an explicit error
+    # (a slow local model must not hold an assessment for hours).
+    control_deadline: float = 600.0
+    # Every LLM request carries a max_tokens sized to the control's schema (about 1,500 tokens
+    # for seven criteria), capped here: without one a small local model generates until its
+    # context is full.
     llm_max_tokens: int = 2048
+    # Where the grader's rules go. "user" puts them at the head of the first user message, for
+    # chat formats with no system role (llama.cpp's `gemma` format drops system messages).
+    llm_system_role: Literal["system", "user"] = "system"
     # What a judge reads. evidence_top_k chunks are retrieved per criterion, and the offline
     # judge reads only the sentences of those chunks; the LLM judge's prompt holds at most
     # llm_evidence_blocks of them (the best-ranked, deduplicated across criteria).

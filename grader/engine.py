@@ -196,6 +196,7 @@ def assess(
         source=application.source,
         judge=judge.name,
         model=judge.model,
+        judge_setup=dict(judge.setup),
         controls=ordered,
         errors=general_errors,
         usage=sum((r.usage for r in ordered), Usage()),

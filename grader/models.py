@@ -285,6 +285,8 @@ class Assessment(_Model):
     source: str | None = None
     judge: str
     model: str | None = None
+    # The limits the judge worked within (endpoint, output shape, timeouts, reply cap).
+    judge_setup: dict[str, str] = Field(default_factory=dict)
     created: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     controls: list[ControlAssessment] = Field(default_factory=list)
     errors: list[IngestError] = Field(default_factory=list)

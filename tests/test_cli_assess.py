@@ -32,6 +32,7 @@ def test_exit_code_is_0_only_when_every_control_passes(grader_home: Path, monkey
         model = None
         needs_examples = False
         concurrent = False
+        setup: dict[str, str] = {}
 
         def judge(self, control, evidence, findings):
             verdicts = [CriterionVerdict(slug=c.slug, status="met") for c in control.criteria]

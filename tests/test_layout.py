@@ -84,5 +84,5 @@ def test_the_engine_reads_judge_capabilities_from_the_protocol():
     source = (PACKAGE / "engine.py").read_text(encoding="utf-8")
     assert "getattr(" not in source
     members = Judge.__annotations__
-    assert {"name", "model", "needs_examples", "concurrent"} <= set(members)
+    assert {"name", "model", "needs_examples", "concurrent", "setup"} <= set(members)
     assert isinstance(OfflineJudge(embed=lambda texts: None), Judge)

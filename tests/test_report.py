@@ -70,3 +70,16 @@ def test_a_reviewers_verdict_and_comment_travel_in_every_report_beside_the_grade
     assert [(r["criterion"], r["verdict"], r["reviewer"]) for r in reviewed] == [(slug, "partial", "ana")]
     assert json.loads(data)["controls"][0]["criteria"][0]["status"] == control.criteria[0].status  # grader's kept
     assert "reviews" not in json.loads(render(report, "json"))
+
+
+def test_the_limits_the_llm_judge_worked_within_are_in_every_report() -> None:
+    graded = assessment().model_copy(update={
+        "judge": "llm", "model": "gemma-3-270m",
+        "judge_setup": {"endpoint": "http://127.0.0.1:8000/v1", "request timeout": "600 s",
+                        "control deadline": "900 s", "reply cap": "1024 tokens"}})
+
+    md, html = render(graded, "md"), render(graded, "html")
+    assert "Judge setup: endpoint http://127.0.0.1:8000/v1 · request timeout 600 s · control deadline 900 s" in md
+    assert "control deadline 900 s" in html and "reply cap 1024 tokens" in html
+    assert json.loads(render(graded, "json"))["judge_setup"]["request timeout"] == "600 s"
+    assert "Judge setup" not in render(assessment(), "md")  # the offline judge has no such limits

@@ -19,6 +19,7 @@ class Judge(Protocol):
     model: str | None  # the chat model behind it, None for a judge without one
     needs_examples: bool  # retrieval adds the closest calibration examples from the guide
     concurrent: bool  # safe and worth running controls in parallel (network-bound)
+    setup: dict[str, str]  # the limits it works within (endpoint, timeouts, reply cap), for the report
 
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         """Grade one control from retrieved evidence and deterministic findings."""

@@ -37,6 +37,7 @@ class CrossCheckedJudge:
         self.model = primary.model
         self.needs_examples = primary.needs_examples or check.needs_examples
         self.concurrent = primary.concurrent
+        self.setup = {**primary.setup, "cross-check": f"{check.name} judge, stricter reading stands"}
 
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         checked = self.check.judge(control, evidence, findings)

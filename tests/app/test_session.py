@@ -48,6 +48,7 @@ class UnusedJudge:
     model = None
     needs_examples = False
     concurrent = False
+    setup: dict[str, str] = {}
 
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         raise AssertionError(f"{control.id} was judged, yet it is not answered")

@@ -43,6 +43,7 @@ class KeywordJudge:
     model = None
     needs_examples = False
     concurrent = False
+    setup: dict[str, str] = {}
 
     def judge(self, control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         text = "\n".join(d.text for d in evidence.evidence.documents)

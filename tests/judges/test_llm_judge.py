@@ -25,7 +25,8 @@ from grader.engine import make_judge
 from grader.errors import ConfigError, UserError
 from grader.judges.llm import LLMCallError, LLMJudgement
 from grader.judges.llm.cost import PRICES
-from grader.judges.llm.judge import correction_message
+from grader.catalogue import get_catalogue
+from grader.judges.llm.judge import correction_message, reply_budget
 from grader.judges.llm.schema import LLMCriterion, LLMQuote
 from grader.models import ControlAssessment
 from tests.fakes.chat_model import UNPARSEABLE, FakeChatModel, answering, request_body
@@ -96,7 +97,7 @@ def test_the_structured_output_method_follows_the_model_name_unless_one_is_confi
     judge = fake_judge(fake, judge_settings(grader_home, model=model, structured_output=configured))
 
     assert judge.method == method
-    assert fake.methods == [method]  # asked of the chat model once, when the judge is built
+    assert fake.methods == []  # asked of the chat model at the first call, for that call's reply cap
 
 
 # ---------------------------------------------------------------------- a correct answer
@@ -183,7 +184,7 @@ def test_a_criterion_the_model_left_out_is_not_met_and_fails_the_control(
     assert statuses(result)["root-mfa"] == "met"
     left_out = [c for c in result.criteria if c.slug != "root-mfa"]
     assert all(c.status == "not_met" for c in left_out)
-    assert all(c.rationale == "The model returned no verdict for this criterion." for c in left_out)
+    assert all(c.rationale == "The model gave no verdict for this criterion." for c in left_out)
     assert all(c.missing and c.fix for c in left_out)
     assert result.verdict == "fail"
 
@@ -375,6 +376,55 @@ def test_an_error_no_retry_can_fix_is_reported_after_one_attempt(settings: Setti
 
     assert fake.calls == 1
     assert issubclass(LLMCallError, UserError)  # it concerns every control: one line, exit 2
+
+
+def test_no_attempt_starts_after_the_control_deadline_and_the_error_says_so(
+    grader_home: Path, evidence: Path
+) -> None:
+    fake = FakeChatModel(timed_out())
+    settings = judge_settings(grader_home, max_retries=4, control_deadline=0.0)
+
+    result = grade_acct_001(fake, settings, evidence)
+
+    assert fake.calls == 1  # four attempts allowed, but the deadline had passed after the first
+    assert result.verdict == "fail"
+    assert re.search(r"1 attempt\(s\) in \d+ s, past the control deadline of 0 s: APITimeoutError", result.error)
+
+
+def test_each_reply_is_capped_at_what_its_controls_schema_needs() -> None:
+    controls = get_catalogue()
+    three, seven = controls["OPE-003"], controls["ACCT-002"]
+    assert (len(three.criteria), len(seven.criteria)) == (3, 7)
+
+    assert reply_budget(three, 4096) < reply_budget(seven, 4096)  # sized to the criteria asked for
+    assert reply_budget(seven, 4096) >= 7 * 200  # room for a rationale, a quote and a fix each
+    assert reply_budget(seven, 1000) == 1000  # and never above the configured cap
+
+
+def test_the_rules_open_the_user_message_where_the_chat_format_has_no_system_role(
+    grader_home: Path, evidence: Path
+) -> None:
+    as_system = FakeChatModel(good_answer())
+    grade_acct_001(as_system, judge_settings(grader_home), evidence)
+    folded = FakeChatModel(good_answer())
+    grade_acct_001(folded, judge_settings(grader_home, llm_system_role="user"), evidence)
+
+    (system_role, rules), (_, control_prompt) = as_system.requests[0]
+    assert system_role == "system"
+    [(role, text)] = folded.requests[0]
+    assert role == "human"
+    assert text.startswith(rules.rstrip()) and text.endswith(control_prompt)
+    assert "UNTRUSTED DATA" in text and "<partner_evidence" in text  # the evidence rules reach the model
+
+
+def test_the_assessment_reports_the_limits_the_llm_judge_worked_within(grader_home: Path) -> None:
+    judge = fake_judge(FakeChatModel(good_answer()),
+                       judge_settings(grader_home, request_timeout=45, control_deadline=300, llm_max_tokens=1500))
+
+    assert judge.setup["request timeout"] == "45 s"
+    assert judge.setup["control deadline"] == "300 s"
+    assert judge.setup["reply cap"] == "1500 tokens"
+    assert judge.setup["output"] == "json_schema"
 
 
 # ---------------------------------------------------------------------- configuration

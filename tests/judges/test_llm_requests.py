@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.catalogue import get_catalogue
 from grader.config import Settings
+from grader.judges.llm.judge import reply_budget
 from grader.engine import assess, make_judge
 from grader.models import Application, ControlAnswer, ControlAssessment
 from tests.fakes.llm_judge import (
@@ -55,7 +57,8 @@ def test_each_model_sends_the_shape_it_was_configured_for_to_chat_completions(
     assert [r["path"] for r in server.requests] == ["/v1/chat/completions"]
     body = server.requests[0]["body"]
     assert body["model"] == model
-    assert body["max_tokens"] == settings.llm_max_tokens  # the classic field every compatible server reads
+    # The classic field every compatible server reads, sized to the control's schema.
+    assert body["max_tokens"] == reply_budget(get_catalogue()["ACCT-002"], settings.llm_max_tokens) < settings.llm_max_tokens
     if shape == "json_schema":  # the answer comes back as JSON in message.content
         assert body["response_format"]["type"] == "json_schema"
         assert body["response_format"]["json_schema"]["name"] == "LLMJudgement"

@@ -30,6 +30,7 @@ from grader.judges.llm.providers import (
     retryable_errors,
     retrying,
     structured_method,
+    with_reply_cap,
     write_held,
 )
 from grader.judges.llm.schema import ControlNotGraded, LLMCallError, LLMJudgement, SchemaError
@@ -63,6 +64,17 @@ class _Calls:
         self.completion_tokens += int(usage.get("completion_tokens", 0))
 
 
+# A reply in the schema costs about this much: the summary and flags, then per criterion its
+# slug, status, rationale, one or two short quotes, what is missing and the fix.
+REPLY_BASE_TOKENS = 256
+REPLY_TOKENS_PER_CRITERION = 224
+
+
+def reply_budget(control: Control, cap: int) -> int:
+    """max_tokens for one control's reply: enough for its schema, never above the configured cap."""
+    return min(cap, REPLY_BASE_TOKENS + REPLY_TOKENS_PER_CRITERION * len(control.criteria))
+
+
 def correction_message(error: object) -> tuple[str, str]:
     """The message appended after a reply that did not fit the schema.
 
@@ -87,7 +99,27 @@ class LLMJudge:
 
     def _use(self, method: str) -> None:
         self.method = method
-        self._structured = self._chat_model.with_structured_output(LLMJudgement, method=method, include_raw=True)
+        self._structured: dict[int, Any] = {}  # one structured runnable per reply cap, for this method
+
+    def _structured_for(self, max_tokens: int) -> Any:
+        if max_tokens not in self._structured:
+            capped = with_reply_cap(self._chat_model, max_tokens)
+            self._structured[max_tokens] = capped.with_structured_output(
+                LLMJudgement, method=self.method, include_raw=True)
+        return self._structured[max_tokens]
+
+    @property
+    def setup(self) -> dict[str, str]:
+        s = self.settings
+        return {
+            "endpoint": s.base_url or s.provider,
+            "output": self.method,
+            "request timeout": f"{s.request_timeout:g} s",
+            "control deadline": f"{s.control_deadline:g} s",
+            "attempts": str(max(1, s.max_retries)),
+            "reply cap": f"{s.llm_max_tokens} tokens",
+            "rules in": "the user message" if s.llm_system_role == "user" else "the system message",
+        }
 
     def _fall_back(self, refused: BaseException) -> bool:
         """The server refused the request's shape (llama.cpp answers json_schema with an HTTP 500
@@ -108,8 +140,10 @@ class LLMJudge:
 
     # ------------------------------------------------------------------ calling
 
-    def _invoke(self, control_id: str, messages: list[tuple[str, str]]) -> tuple[LLMJudgement, _Calls]:
+    def _invoke(self, control_id: str, messages: list[tuple[str, str]],
+                max_tokens: int) -> tuple[LLMJudgement, _Calls]:
         """One structured call with retries on rate limits, timeouts and malformed replies."""
+        started = time.monotonic()
         calls = _Calls()
         hits = count_cache_hits()
         held = hold_cache_writes()  # a reply reaches the cache only once it validated
@@ -120,7 +154,7 @@ class LLMJudge:
                     calls.attempts += 1
                     hits_before = hits[0]
                     try:
-                        out = self._structured.invoke(attempt_messages)
+                        out = self._structured_for(max_tokens).invoke(attempt_messages)
                     except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
                         if self._fall_back(exc):
                             raise ShapeRefused(str(exc)) from exc  # retried at once in the new shape
@@ -145,8 +179,11 @@ class LLMJudge:
         except (SchemaError, ShapeRefused, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
             where = f" at {self.settings.base_url}" if self.settings.base_url else ""
+            spent = time.monotonic() - started
+            late = (f", past the control deadline of {self.settings.control_deadline:g} s"
+                    if spent >= self.settings.control_deadline else "")
             message = (f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
-                       f"{calls.attempts} attempt(s): {type(exc).__name__}: {str(exc)[:300]}")
+                       f"{calls.attempts} attempt(s) in {spent:.0f} s{late}: {type(exc).__name__}: {str(exc)[:300]}")
             # Transient or reply-shaped failures concern this control only; anything else (a
             # bad key, an unknown model, a refused request) would fail every control alike.
             if isinstance(exc, retryable_errors()) and not refuses_request_shape(exc):
@@ -159,9 +196,9 @@ class LLMJudge:
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         started = time.perf_counter()
         blocks = evidence_blocks(evidence, self.settings.llm_evidence_blocks)
-        messages = build_messages(control, evidence, findings, blocks)
+        messages = build_messages(control, evidence, findings, blocks, self.settings.llm_system_role)
         try:
-            judgement, calls = self._invoke(control.id, messages)
+            judgement, calls = self._invoke(control.id, messages, reply_budget(control, self.settings.llm_max_tokens))
         except ControlNotGraded as failure:
             return self._not_graded(control, evidence, findings, failure, started)
         documents = evidence.evidence.documents

@@ -31,7 +31,7 @@ def to_verdicts(
         item = by_slug.get(criterion.slug)
         if item is None:
             verdicts.append(CriterionVerdict(
-                slug=criterion.slug, status="not_met", rationale="The model returned no verdict for this criterion.",
+                slug=criterion.slug, status="not_met", rationale="The model gave no verdict for this criterion.",
                 missing=criterion.description, fix=criterion.fix))
             continue
         kept, dropped = [], []

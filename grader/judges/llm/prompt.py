@@ -74,8 +74,15 @@ def _templates() -> Environment:
 
 
 def build_messages(
-    control: Control, evidence: RetrievedEvidence, findings: list[Finding], blocks: list[EvidenceBlock]
+    control: Control, evidence: RetrievedEvidence, findings: list[Finding], blocks: list[EvidenceBlock],
+    system_role: str = "system",
 ) -> list[tuple[str, str]]:
+    """The rules (system.md) and the control with its evidence (control.md).
+
+    With system_role "user" the rules open the user message instead: some chat formats have no
+    system role and drop the message silently, and then the untrusted-evidence rules would never
+    reach the model.
+    """
     env = _templates()
     system = env.get_template("system.md").render()
     # The control's unacceptable answers are listed in full already; repeat only new ones.
@@ -88,4 +95,6 @@ def build_messages(
         documents=[d for d in evidence.evidence.documents if d.attached],
         evidence=blocks,
     )
+    if system_role == "user":
+        return [("human", f"{system.rstrip()}\n\n{human}")]
     return [("system", system), ("human", human)]

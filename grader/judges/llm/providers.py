@@ -10,7 +10,14 @@ from typing import Any
 
 import openai
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from grader.config import Settings
 from grader.errors import ConfigError
@@ -100,6 +107,17 @@ def make_chat_model(settings: Settings, cache: Any = None) -> Any:
     raise ConfigError(f"unknown provider {settings.provider!r}")
 
 
+def with_reply_cap(chat_model: Any, max_tokens: int) -> Any:
+    """The chat model with its replies capped at `max_tokens` (a copy: the original is shared
+    by every control). A model with no such field (a test fake) is returned as it is."""
+    extra = getattr(chat_model, "extra_body", None)
+    if isinstance(extra, dict) and "max_tokens" in extra:
+        return chat_model.model_copy(update={"extra_body": {**extra, "max_tokens": max_tokens}})
+    if hasattr(chat_model, "max_tokens") and hasattr(chat_model, "model_copy"):
+        return chat_model.model_copy(update={"max_tokens": max_tokens})
+    return chat_model
+
+
 # ---------------------------------------------------------------------- retries
 
 
@@ -141,10 +159,11 @@ class _ServerHintedWait:
 
 
 def retrying(settings: Settings) -> Retrying:
-    """Backoff on rate limits, timeouts, server errors and malformed replies."""
+    """Backoff on rate limits, timeouts, server errors and malformed replies, within the
+    control's deadline (no new attempt starts after it)."""
     return Retrying(
         retry=retry_if_exception(_worth_retrying),
-        stop=stop_after_attempt(max(1, settings.max_retries)),
+        stop=stop_after_attempt(max(1, settings.max_retries)) | stop_after_delay(settings.control_deadline),
         wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,
     )

@@ -42,6 +42,7 @@ class OfflineJudge:
     model: str | None = None
     needs_examples = False  # it reads the catalogue's examples itself (prototype vectors)
     concurrent = False  # CPU-bound: parallel controls would only contend for the GIL
+    setup: dict[str, str] = {}  # no endpoint, no timeouts: nothing to report
 
     def __init__(self, embed: Embed | None = None) -> None:
         self._embed = embed
