@@ -130,10 +130,11 @@ def judge_environment(server: LocalModelServer) -> dict[str, str]:
         # would only spend its timeout waiting. A 270M model on two cores needs minutes for a
         # long reply, so the timeouts are generous.
         "GRADER_CONCURRENCY": "1", "GRADER_REQUEST_TIMEOUT": "600", "GRADER_CONTROL_DEADLINE": "900",
-        # What a 270M model on two cores affords: about 25 tokens a second and slower still under
-        # the JSON grammar, so shorter prompts, replies capped at 1,024 tokens (it rambles to any
-        # cap it is given) and one corrective retry after a reply that does not fit.
-        "GRADER_LLM_EVIDENCE_BLOCKS": "8", "GRADER_LLM_MAX_TOKENS": "1024", "GRADER_MAX_RETRIES": "2",
+        # What a 270M model on two cores affords (measured): 140 prompt tokens a second, 14
+        # reply tokens a second under the JSON grammar. Its replies that fit the schema ran 86 to
+        # 321 tokens; the others rambled to any cap they were given (1,024 in two minutes). So:
+        # shorter prompts, replies capped at 512 tokens, one corrective retry.
+        "GRADER_LLM_EVIDENCE_BLOCKS": "6", "GRADER_LLM_MAX_TOKENS": "512", "GRADER_MAX_RETRIES": "2",
     }
 
 

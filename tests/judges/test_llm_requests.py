@@ -207,6 +207,25 @@ def test_an_unchanged_rerun_is_served_from_the_disk_cache_with_zero_calls(grader
     assert second.control("ACCT-001").criteria == first.control("ACCT-001").criteria
 
 
+@pytest.mark.parametrize("model", ["gpt-4o-mini", "gpt-3.5-turbo"])  # json_schema, function calling
+def test_a_reply_that_fitted_after_a_corrective_retry_is_served_at_once_on_a_rerun(
+    grader_home: Path, evidence: Path, model: str
+) -> None:
+    application = Application(base_dir=str(evidence), controls={
+        "ACCT-001": ControlAnswer(control="ACCT-001", response=ACCT_001_RESPONSE, attachments=["sop.pdf"])})
+    cut_off = lambda body: Reply('{"criteria": [{"slug": "root-usage", ')  # noqa: E731
+    with FakeOpenAI(in_turn(cut_off, good_answer, cut_off)) as server:
+        settings = llm_settings(server, grader_home, model=model, llm_cache=True, max_retries=2)
+        first = assess(application, judge=make_judge("llm", settings), settings=settings)
+        assert server.calls == 2  # cut off, then corrected
+        again = assess(application, judge=make_judge("llm", settings), settings=settings)
+        assert server.calls == 2  # the first request, as first asked, finds the reply that fitted
+
+    assert first.control("ACCT-001").error is None
+    assert again.control("ACCT-001").criteria == first.control("ACCT-001").criteria
+    assert again.usage.llm_calls == 0 and again.usage.cached_calls == 1
+
+
 def test_a_reply_that_never_fits_the_schema_is_never_cached(grader_home: Path, evidence: Path) -> None:
     application = Application(base_dir=str(evidence), controls={
         "ACCT-001": ControlAnswer(control="ACCT-001", response=ACCT_001_RESPONSE, attachments=["sop.pdf"])})

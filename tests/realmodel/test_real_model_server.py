@@ -51,11 +51,13 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         yield server
 
 
-def run_grader(server: object, proxy: RecordingProxy, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_grader(server: object, proxy: RecordingProxy, home: Path, *args: str,
+               **settings: str) -> subprocess.CompletedProcess[str]:
     """`grader ARGS --judge llm` as a user runs it, against the proxy in front of the real server."""
     from grader.local_model import judge_environment
 
-    env = {**os.environ, **judge_environment(server), "GRADER_BASE_URL": proxy.base_url, "GRADER_HOME": str(home)}
+    env = {**os.environ, **judge_environment(server), "GRADER_BASE_URL": proxy.base_url, "GRADER_HOME": str(home),
+           **settings}
     env.pop("GRADER_CHROMA_URL", None)
     return subprocess.run([str(GRADER), *args], env=env, capture_output=True, text=True, timeout=3600, check=False)
 
@@ -80,10 +82,11 @@ def sample_runs(model_server: object, tmp_path_factory: pytest.TempPathFactory) 
     """The sample application graded twice with one GRADER_HOME: the second run reads the cache."""
     home = tmp_path_factory.mktemp("grader-home")
     runs = []
-    for attempt in ("first", "again"):
+    for attempt, retries in (("first", "2"), ("again", "1")):  # again: what failed is asked once more, once
         out = home.parent / f"report-{attempt}.json"
         with RecordingProxy(model_server.base_url) as proxy:
-            done = run_grader(model_server, proxy, home, "assess", str(SAMPLE), "--format", "json", "--out", str(out), "-q")
+            done = run_grader(model_server, proxy, home, "assess", str(SAMPLE), "--format", "json", "--out", str(out),
+                              "-q", GRADER_MAX_RETRIES=retries)
         assert done.returncode in (0, 1), done.stderr  # 0 all pass, 1 some fail; 2 would be a crash
         runs.append(Run(Assessment.model_validate_json(out.read_text()), proxy.exchanges, done.returncode, done.stderr))
     first, again = runs

@@ -31,7 +31,7 @@ from grader.judges.llm.providers import (
     retrying,
     structured_method,
     with_reply_cap,
-    write_held,
+    write_validated,
 )
 from grader.judges.llm.schema import ControlNotGraded, LLMCallError, LLMJudgement, SchemaError
 from grader.judges.verdict import apply_findings, control_verdict, summarise
@@ -152,7 +152,7 @@ class LLMJudge:
             for attempt in retrying(self.settings):
                 with attempt:
                     calls.attempts += 1
-                    hits_before = hits[0]
+                    hits_before, held_before = hits[0], len(held)
                     try:
                         out = self._structured_for(max_tokens).invoke(attempt_messages)
                     except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
@@ -172,9 +172,14 @@ class LLMJudge:
                         attempt_messages = [*messages, correction_message(error)]
                         raise SchemaError(str(error))
                     if isinstance(parsed, dict):
-                        parsed = LLMJudgement.model_validate(parsed)
+                        try:
+                            parsed = LLMJudgement.model_validate(parsed)
+                        except ValidationError as exc:
+                            attempt_messages = [*messages, correction_message(exc)]
+                            raise SchemaError(str(exc)) from exc
                     calls.cached = hits[0]
-                    write_held(held[-1:])  # only the reply that fitted; the bad ones are dropped
+                    # Only the reply that fitted reaches the cache (none if it came from there).
+                    write_validated(held, held_before if len(held) > held_before else None)
                     return parsed, calls
         except (SchemaError, ShapeRefused, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).

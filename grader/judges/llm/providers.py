@@ -182,17 +182,29 @@ _cache_hits: ContextVar[list[int] | None] = ContextVar("grader_llm_cache_hits", 
 _held_writes: ContextVar[list[tuple[Any, str, str, Any]] | None] = ContextVar("grader_llm_held_writes", default=None)
 
 
+# The cache key of the first request made in this context (the control's request as first
+# asked, before any corrective retry): the key an unchanged re-run will look up first.
+_first_lookup: ContextVar[list[tuple[str, str]] | None] = ContextVar("grader_llm_first_lookup", default=None)
+
+
 def hold_cache_writes() -> list[tuple[Any, str, str, Any]]:
     """From now on, in this context, replies go to the returned list instead of the cache."""
     held: list[tuple[Any, str, str, Any]] = []
     _held_writes.set(held)
+    _first_lookup.set([])
     return held
 
 
-def write_held(held: list[tuple[Any, str, str, Any]]) -> None:
-    """The reply validated: store what was held (then hold nothing)."""
-    for cache, prompt, llm_string, value in held:
+def write_validated(held: list[tuple[Any, str, str, Any]], validated: int | None) -> None:
+    """Store the reply that validated (held[validated]), under its own request and under the
+    control's first request, so an unchanged re-run finds it at once even where it took a
+    corrective retry. The replies that did not validate are dropped. Then hold nothing."""
+    if validated is not None:
+        cache, prompt, llm_string, value = held[validated]
         SQLiteCache.update(cache, prompt, llm_string, value)
+        first = _first_lookup.get() or [(prompt, llm_string)]
+        if first[0] != (prompt, llm_string):
+            SQLiteCache.update(cache, *first[0], value)
     held.clear()
 
 
@@ -217,6 +229,9 @@ def enable_cache(path: Path) -> Any:
         if path not in _caches:
             class CountingSQLiteCache(SQLiteCache):
                 def lookup(self, prompt: str, llm_string: str) -> Any:
+                    first = _first_lookup.get()
+                    if first is not None and not first:
+                        first.append((prompt, llm_string))
                     found = super().lookup(prompt, llm_string)
                     box = _cache_hits.get()
                     if found is not None and box is not None:
