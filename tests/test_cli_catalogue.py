@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -80,3 +81,15 @@ def test_index_with_chroma_url_uses_the_server(grader_home, chroma_server):
     assert result.stdout.startswith("indexed 11 controls (")
     assert chroma_server in result.stdout
     assert not (grader_home / "chroma").exists()
+
+
+@pytest.mark.parametrize("command", ["assess", "eval", "ingest", "app"])
+def test_help_shows_no_type_beside_a_plain_flag(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--help" in result.output and "<bool>" not in result.output
+
+
+def test_an_option_that_takes_a_value_still_shows_its_type():
+    result = runner.invoke(app, ["assess", "--help"], env={"COLUMNS": "200"})
+    assert re.search(r"--out\s+-o\s+<path>", result.output)

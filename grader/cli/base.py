@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from grader import __version__
 from grader.errors import UserError
@@ -19,6 +19,18 @@ class _Commands(TyperGroup):
         except UserError as exc:
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
             raise typer.Exit(code=2) from None
+
+
+# Typer 0.29 prints a type beside every option, so plain flags (--quiet, --help) read
+# "<bool>" as if they took a value. A flag takes none: show no type for it.
+_option_type = TyperOption.display_type_rich
+
+
+def _flag_shows_no_type(self: TyperOption, ctx: click.Context) -> str | None:
+    return None if self.is_flag and not self.metavar else _option_type(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_shows_no_type  # type: ignore[method-assign]
 
 
 app = typer.Typer(
