@@ -65,3 +65,17 @@ def test_llm_judge_without_model_is_exit_2_not_a_traceback(grader_home: Path, mo
     result = runner.invoke(app, ["assess", str(SAMPLE), "--judge", "llm"])
     assert result.exit_code == 2
     assert "needs a model" in result.output
+
+
+def test_an_unknown_control_id_is_listed_counted_and_exit_2_with_the_rest_graded(grader_home: Path, tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text(
+        "partner: X\ncontrols:\n  XYZ-999:\n    response: hello\n"
+        "  OPE-003:\n    response: We test in staging with automated tests.\n", encoding="utf-8")
+    out = tmp_path / "report.md"
+
+    result = runner.invoke(app, ["assess", str(tmp_path / "app.yaml"), "-q", "--out", str(out)])
+
+    assert result.exit_code == 2
+    report = out.read_text(encoding="utf-8")
+    assert "unknown control id 'XYZ-999'" in report and "## OPE-003" in report
+    assert "1 input problem(s) listed in the report" in " ".join(result.output.split())

@@ -22,7 +22,8 @@ def assess(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Assess an application. Exit 0 when every control passes, 1 when any fails, 2 on errors."""
+    """Assess an application. Exit 0 when every control passes, 1 when any fails, 2 on usage or
+    input errors (files it could not read, unknown control ids: the report is still written)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -65,4 +66,6 @@ def assess(
         f"{result.passed} of {len(result.controls)} controls pass · judge {result.judge}"
         f" · {result.seconds:.1f} s" + (f" · {problems} input problem(s) listed in the report" if problems else "")
     )
-    raise typer.Exit(code=0 if result.failed == 0 else 1)
+    # Input problems outrank verdicts: a file that could not be read or an unknown control id
+    # means the verdicts are on less than the partner sent (the report still lists them all).
+    raise typer.Exit(code=2 if problems else 0 if result.failed == 0 else 1)
