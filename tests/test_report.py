@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from grader.models import (
     Assessment, ControlAssessment, CriterionVerdict, Finding, IngestError, Provenance, Quote,
@@ -83,3 +84,11 @@ def test_the_limits_the_llm_judge_worked_within_are_in_every_report() -> None:
     assert "control deadline 900 s" in html and "reply cap 1024 tokens" in html
     assert json.loads(render(graded, "json"))["judge_setup"]["request timeout"] == "600 s"
     assert "Judge setup" not in render(assessment(), "md")  # the offline judge has no such limits
+
+
+def test_reports_use_no_emoji_so_they_render_without_an_emoji_font() -> None:
+    emoji = re.compile("[\U0001F300-\U0001FAFF\u2600-\u26FF\u2B50\u2B55\uFE0F\u2705\u274C\u274E]")
+    for fmt in ("md", "html"):
+        text = render(assessment(), fmt)  # type: ignore[arg-type]
+        assert not emoji.findall(text), fmt
+        assert "✓ met" in text and "✗ not met" in text

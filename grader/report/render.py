@@ -13,7 +13,9 @@ from grader.models import Assessment
 from grader.reviews import Review, latest
 
 Format = Literal["md", "json", "html"]
-STATUS_MARK = {"met": "✅ met", "partial": "🟡 partial", "not_met": "❌ not met"}
+# Text-presentation symbols (Dingbats, Geometric Shapes): they render in any common font,
+# with or without an emoji font installed.
+STATUS_MARK = {"met": "✓ met", "partial": "◐ partial", "not_met": "✗ not met"}
 VERDICT_MARK = {"pass": "PASS", "fail": "FAIL"}
 
 
