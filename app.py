@@ -13,7 +13,9 @@ Start it with `grader app` (or `streamlit run app.py`).
 
 Session state (per browser tab): `assessment_id`, `input_errors` and `last_run` are written
 by `grader.webapp.session`; `sample` is the sample application chosen as input; `api_key`
-is the API key typed in the sidebar, only there, never stored.
+is the API key typed in the sidebar, only there, never stored; `compare_with` is the saved
+assessment re-opened from the history (a later run shows what moved against it); `open_control`
+is the control a reviewer last saved a review for (it stays open).
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ def control_panel(assessment_id: str, result: ControlAssessment, overrides: list
     label = f"{result.control} · {result.title} — grader: {text}"
     if touched:
         label += f" · reviewer: {views.VERDICT_BADGE[reviewed_verdict][0]}"
-    with st.expander(label, icon=views.VERDICT_ICON[reviewed_verdict if touched else result.verdict]):
+    # The control a reviewer just worked on stays open: its label changes with the review, and a
+    # new label would otherwise draw it closed.
+    with st.expander(label, icon=views.VERDICT_ICON[reviewed_verdict if touched else result.verdict],
+                     expanded=st.session_state.get("open_control") == result.control):
         badges = st.columns([1, 3])
         badges[0].badge(f"Grader: {text}", color=colour)
         if touched:
@@ -68,6 +73,9 @@ def results(store: AssessmentStore, assessment_id: str) -> None:
         return
     overrides = store.overrides(assessment_id)
     views.summary(result, overrides)
+    earlier = st.session_state.get("compare_with")
+    if earlier and earlier != assessment_id:
+        views.what_moved(store.load(earlier), result)
     views.downloads(store, assessment_id, result, overrides)
     st.header("Controls")
     for control in result.controls:

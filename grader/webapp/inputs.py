@@ -2,7 +2,9 @@
 
 The widgets keep their values in session state (keys `answer_<ID>`, `files_<ID>`,
 `application_file`, `application_attachments`, `partner`, `input_mode`, `sample`);
-`build_application` reads them back through `grader.webapp.intake`.
+`build_application` reads them back through `grader.webapp.intake`. `kept_files` holds, per
+control, the files of a saved assessment re-opened from the history (`restore`): a browser's
+file widget cannot be filled from the server, so they are listed under it and graded with it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ def load_sample_clicked() -> None:
     st.session_state.input_mode = MODE_FILE
     st.session_state.sample = True
     st.session_state.input_errors = {}
+    st.session_state.compare_with = None
+
+
+def restore(reopened: intake.ReopenedInputs, catalogue: Catalogue) -> None:
+    """Fill the answer-per-control form with a saved application (a callback: before drawing)."""
+    state = st.session_state
+    state.input_mode = MODE_PASTE
+    state.sample = False
+    state.partner = reopened.partner or ""
+    for control in catalogue:
+        state[f"answer_{control.id}"] = reopened.answers.get(control.id, "")
+    state.kept_files = reopened.files
+
+
+def drop_kept_files(control_id: str) -> None:
+    st.session_state.get("kept_files", {}).pop(control_id, None)
+
+
+def kept_files(control_id: str) -> None:
+    kept = st.session_state.get("kept_files", {}).get(control_id)
+    if kept:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].caption("Kept from the saved assessment, graded again with any file added above: "
+                        + ", ".join(f"`{md_escape(u.name)}`" for u in kept))
+        cols[1].button("Remove them", key=f"drop_kept_{control_id}", on_click=drop_kept_files, args=(control_id,))
 
 
 def clear_sample_clicked() -> None:
@@ -69,6 +96,7 @@ def paste_inputs(catalogue: Catalogue) -> ErrorSlots:
                 "Evidence files", accept_multiple_files=True, key=f"files_{control.id}",
                 help="PDF, DOCX, XLSX, Markdown/text, JSON/YAML, Terraform, draw.io, PNG/JPEG.",
             )
+            kept_files(control.id)
             slots[control.id] = error_slot(control.id)
     return slots
 
@@ -97,7 +125,8 @@ def build_application(folder: Path) -> Application | None:
     if st.session_state.get("input_mode", MODE_PASTE) == MODE_PASTE:
         catalogue = get_catalogue()
         answers = {c.id: st.session_state.get(f"answer_{c.id}", "") for c in catalogue}
-        files = {c.id: uploads(f"files_{c.id}") for c in catalogue}
+        kept = st.session_state.get("kept_files", {})
+        files = {c.id: [*kept.get(c.id, []), *uploads(f"files_{c.id}")] for c in catalogue}
         application = intake.application_from_answers(answers, files, folder, st.session_state.get("partner"))
         if not application.controls:
             st.warning("Nothing to assess yet: answer at least one control, or load the sample application.")

@@ -186,3 +186,22 @@ def attachment_bytes(application: Application) -> dict[str, bytes]:
             if full.is_relative_to(base) and full.is_file():
                 files[name] = full.read_bytes()
     return files
+
+
+class ReopenedInputs(BaseModel):
+    """A stored application as the answer-per-control form holds it, to edit and assess again."""
+
+    partner: str | None = None
+    answers: dict[str, str]  # control id -> the answer text
+    files: dict[str, list[Upload]]  # control id -> the files it had (stored bytes, as uploads)
+
+
+def reopened(application: Application, files: Mapping[str, bytes]) -> ReopenedInputs:
+    """The answers and files of a stored application, per control. A file the store lacks
+    (none should be) is left out, and so is its name: the re-run reports nothing it cannot read."""
+    answers = {cid: answer.response for cid, answer in application.controls.items()}
+    kept = {cid: [Upload(name=PurePosixPath(path).name, content=files[path])
+                  for path in answer.attachments if path in files]
+            for cid, answer in application.controls.items()}
+    return ReopenedInputs(partner=application.partner, answers=answers,
+                          files={cid: uploads for cid, uploads in kept.items() if uploads})

@@ -37,11 +37,13 @@ def save_override(assessment_id: str, result: ControlAssessment) -> None:
         state[f"ov_error_{result.control}"] = exc.errors()[0]["msg"]
         return
     open_store().add_override(assessment_id, override)
+    state.open_control = result.control
     state[f"ov_error_{result.control}"] = None
     state[f"ov_comment_{result.control}"] = ""
 
 
 def confirm_verdict(assessment_id: str, result: ControlAssessment) -> None:
+    st.session_state.open_control = result.control
     open_store().add_override(assessment_id, Override(
         control=result.control, verdict=result.verdict, comment="grader's verdict confirmed",
         reviewer=_reviewer(),

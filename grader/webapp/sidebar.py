@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import SecretStr
 
+from grader.catalogue import get_catalogue
 from grader.config import Settings, settings_with
+from grader.webapp import inputs, intake
 from grader.webapp.runs import JudgeChoice
 from grader.webapp.store import AssessmentStore
 
@@ -50,12 +52,18 @@ def judge_settings(settings: Settings) -> tuple[JudgeChoice, Settings]:
     return choice, chosen
 
 
-def open_from_history() -> None:
+def open_from_history(store: AssessmentStore) -> None:
+    """Show the saved assessment, and put its answers and files back in the form to edit and
+    assess again; the next run shows what moved against this one (`compare_with`)."""
     chosen = st.session_state.get("history_choice")
-    if chosen:
-        st.session_state.assessment_id = chosen
-        st.session_state.input_errors = {}
-        st.session_state.last_run = None
+    if not chosen:
+        return
+    st.session_state.assessment_id = chosen
+    st.session_state.compare_with = chosen
+    st.session_state.input_errors = {}
+    st.session_state.last_run = None
+    stored = store.inputs(chosen)
+    inputs.restore(intake.reopened(stored.application, stored.files), get_catalogue())
 
 
 def history(store: AssessmentStore) -> None:
@@ -68,5 +76,6 @@ def history(store: AssessmentStore) -> None:
         return
     labels = {e.id: e.label() for e in entries}
     side.selectbox("Saved assessments", list(labels), format_func=labels.get, key="history_choice")
-    side.button("Open", key="open_history", on_click=open_from_history)
+    side.button("Open", key="open_history", on_click=open_from_history, args=(store,),
+                help="Shows it, and puts its answers and files back in the form to edit and assess again.")
     side.caption(f"Store: {store.label}")

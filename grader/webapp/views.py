@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from grader.compare import changes
 from grader.models import Assessment, ControlAssessment, Finding, IngestError
 from grader.report.render import render
 from grader.webapp import export, review
@@ -149,3 +150,17 @@ def flag_list(findings: list[Finding], errors: list[IngestError]) -> None:
         st.markdown("**:material/broken_image: Files that could not be read**")
         for e in errors:
             st.error(md_escape(f"{e.file}: {e.message}"))
+
+
+def what_moved(before: Assessment, after: Assessment) -> None:
+    """After a re-opened assessment is assessed again: which verdicts moved, and how."""
+    moved = changes(before, after)
+    when = before.created.strftime("%Y-%m-%d %H:%M UTC")
+    st.subheader("What moved since the re-opened assessment")
+    if not moved:
+        st.caption(f"Nothing moved: every verdict is as in the assessment of {when}.")
+        return
+    st.caption(f"{len(moved)} verdict(s) differ from the assessment of {when}.")
+    st.dataframe(pd.DataFrame([{"item": m.item, "before": STATUS_TEXT.get(m.before, m.before.upper()),
+                                "after": STATUS_TEXT.get(m.after, m.after.upper())} for m in moved]),
+                 hide_index=True)

@@ -227,3 +227,55 @@ def test_history_reopens_an_earlier_assessment(app, store: AssessmentStore) -> N
     at.button(key="open_history").click().run()
     assert at.session_state.assessment_id == first
     assert "met" in set(control_panel(at, "ACCT-001").dataframe[0].value["grader"])
+    # Its answers are back in the form, to edit and assess again.
+    assert at.text_area(key="answer_ACCT-001").value.strip() == ACCT_001_ANSWER.strip()
+
+
+def test_a_reopened_assessment_is_edited_reassessed_with_its_files_and_shows_what_moved(
+    app, store: AssessmentStore, tmp_path: Path
+) -> None:
+    at = app()
+    at.text_input(key="partner").input("Northwind")
+    at.text_area(key="answer_ACCT-001").input(NOT_APPLICABLE)
+    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
+    assess(at)
+    first = at.session_state.assessment_id
+
+    fresh = app()  # another day, another browser tab: nothing typed
+    fresh.selectbox(key="history_choice").select(first).run()
+    fresh.button(key="open_history").click().run()
+    assert fresh.text_input(key="partner").value == "Northwind"
+    assert fresh.text_area(key="answer_ACCT-001").value.strip() == NOT_APPLICABLE.strip()
+    kept = next(c.value for c in input_tab(fresh, "ACCT-001").caption if "Kept from the saved assessment" in c.value)
+    assert "security-sop.pdf" in kept
+
+    fresh.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(fresh)
+    second = fresh.session_state.assessment_id
+    assert second != first
+    inputs = store.inputs(second)
+    assert inputs.application.partner == "Northwind"
+    assert [Path(a).name for a in inputs.application.controls["ACCT-001"].attachments] == ["security-sop.pdf"]
+    assert list(inputs.files.values()) == list(store.inputs(first).files.values())  # the same bytes, graded again
+
+    assert any(s.value == "What moved since the re-opened assessment" for s in fresh.subheader)
+    moved = fresh.dataframe[0].value  # the first table on the page: what moved
+    before, after = store.load(first).control("ACCT-001"), store.load(second).control("ACCT-001")
+    expected = {f"ACCT-001 {c.slug}" for c in after.criteria if c.status != before.criterion(c.slug).status}
+    assert expected and expected <= set(moved["item"])
+
+
+def test_a_control_stays_open_after_its_override_is_saved(app) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+    assert not control_panel(at, "ACCT-001").proto.expanded
+
+    at.selectbox(key="ov_item_ACCT-001").select("root-mfa").run()
+    at.selectbox(key="ov_verdict_ACCT-001").select("not_met")
+    at.text_input(key="ov_comment_ACCT-001").input("Only planned.")
+    at.button(key="ov_save_ACCT-001").click().run()
+
+    panel = control_panel(at, "ACCT-001")
+    assert "reviewer:" in panel.label and panel.proto.expanded
+    assert not control_panel(at, "ACCT-002").proto.expanded
