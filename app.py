@@ -42,9 +42,10 @@ def control_panel(assessment_id: str, result: ControlAssessment, overrides: list
     label = f"{result.control} · {result.title} — grader: {text}"
     if touched:
         label += f" · reviewer: {views.VERDICT_BADGE[reviewed_verdict][0]}"
-    # The control a reviewer just worked on stays open: its label changes with the review, and a
-    # new label would otherwise draw it closed.
+    # A key keeps the panel the same element when its label changes with a review, so it stays
+    # as the reviewer left it; the control last reviewed is drawn open.
     with st.expander(label, icon=views.VERDICT_ICON[reviewed_verdict if touched else result.verdict],
+                     key=f"panel_{assessment_id}_{result.control}",
                      expanded=st.session_state.get("open_control") == result.control):
         badges = st.columns([1, 3])
         badges[0].badge(f"Grader: {text}", color=colour)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import subprocess
 import sys
@@ -22,11 +23,16 @@ DEFAULT_ADDRESS = "127.0.0.1"
 
 def streamlit_command(script: Path, port: int | None = None, address: str = DEFAULT_ADDRESS) -> list[str]:
     """The `streamlit run` command line: headless, no usage statistics sent anywhere."""
+    from grader.config import get_settings
+
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",  # no "Deploy" button: this app runs where it is
+        # The upload widget states this limit: the grader's own (GRADER_MAX_FILE_MB), not
+        # Streamlit's default of 200 MB that the grader would then reject.
+        "--server.maxUploadSize", str(max(1, math.ceil(get_settings().max_file_mb))),
     ]
     if port is not None:
         command += ["--server.port", str(port)]

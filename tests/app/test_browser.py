@@ -99,3 +99,89 @@ def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: st
     assert shot.stat().st_size > 10_000
     (tmp_path / "timing.txt").write_text(f"click-to-summary seconds: {seconds:.1f}\n")
     print(f"\nsample application: {seconds:.1f} s from clicking Assess to the summary; screenshot {shot}")
+
+
+def choose(page, within, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox (a combobox) and wait until it shows it."""
+    idle(page)
+    combobox = within.get_by_role("combobox", name=label, exact=True)
+    combobox.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(combobox).to_have_value(option)
+    idle(page)
+
+
+def idle(page) -> None:
+    """Wait until the app has finished rerunning (Streamlit shows a status widget meanwhile)."""
+    time.sleep(0.3)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=60_000)
+
+
+def test_a_reviewer_overrides_downloads_the_report_and_reassesses_from_history(served_app: str, tmp_path: Path) -> None:
+    """The whole round in a real browser: paste an answer, upload a file, assess, override a
+    criterion with a comment, find both in the downloaded HTML report, re-open the assessment
+    from the history with its answer restored, edit it and assess again."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)")
+    from tests.app.answers import ACCT_001_ANSWER, sop_pdf
+
+    comment = "The SOP only plans MFA for the root user; no evidence it is enabled today."
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(served_app)
+            page.get_by_label("Reviewer name", exact=True).fill("Dana Reviewer")
+            page.get_by_label("Reviewer name", exact=True).press("Enter")
+            page.get_by_role("tab", name="ACCT-001").click()
+            tab = page.get_by_role("tabpanel", name="ACCT-001")
+            expect(tab.get_by_text("25MB per file", exact=False)).to_be_visible()  # the grader's own limit
+            pdf = tmp_path / "upload" / "security-sop.pdf"
+            pdf.parent.mkdir()
+            pdf.write_bytes(sop_pdf(tmp_path))
+            tab.locator("input[type=file]").set_input_files(str(pdf))
+            expect(tab.get_by_text("security-sop.pdf", exact=False).first).to_be_visible(timeout=30_000)
+            tab.get_by_label("Answer", exact=True).fill(ACCT_001_ANSWER)
+            tab.get_by_label("Answer", exact=True).press("Control+Enter")
+            time.sleep(1.0)  # the answer reaches the server before Assess is clicked
+
+            page.get_by_role("button", name="Assess", exact=True).click()
+            expect(page.get_by_role("heading", name="Summary")).to_be_visible(timeout=ASSESS_TIMEOUT_MS)
+
+            # A window tall enough that nothing scrolls: a scroll closes an open selectbox list.
+            page.set_viewport_size({"width": 1400, "height": 5000})
+            panel = page.locator("[data-testid='stExpander']").filter(has_text="ACCT-001 · ")
+            panel.get_by_text("ACCT-001 · ", exact=False).first.click()
+            choose(page, panel, "Item", "root-mfa")
+            choose(page, panel, "Reviewer's verdict", "not met")
+            panel.get_by_label("Comment", exact=True).fill(comment)
+            panel.get_by_label("Comment", exact=True).press("Enter")
+            panel.get_by_role("button", name="Save override").click()
+            # The control stays open, with the review in its label and its history.
+            expect(panel.get_by_text("Review history:", exact=False)).to_be_visible(timeout=30_000)
+            expect(panel.get_by_role("button", name="Save override")).to_be_visible()
+
+            with page.expect_download(timeout=60_000) as download:
+                page.get_by_role("button", name="HTML report").click()
+            report = Path(download.value.path()).read_text(encoding="utf-8")
+            assert comment in report and "Dana Reviewer" in report
+            assert "root-mfa" in report
+
+            idle(page)
+            page.locator(".st-key-open_history button").first.click()  # History · Open: the only one saved
+            page.get_by_role("tab", name="ACCT-001").click()
+            restored = page.get_by_role("tabpanel", name="ACCT-001").get_by_label("Answer", exact=True)
+            expect(restored).to_have_value(ACCT_001_ANSWER.strip(), timeout=30_000)
+            expect(page.get_by_text("Kept from the saved assessment", exact=False)).to_be_visible()
+            restored.fill(ACCT_001_ANSWER + "\nThe root user has no access keys.")
+            restored.press("Control+Enter")
+            page.get_by_role("button", name="Assess", exact=True).click()
+            expect(page.get_by_text("What moved since the re-opened assessment")).to_be_visible(timeout=ASSESS_TIMEOUT_MS)
+            page.set_viewport_size({"width": 1400, "height": 3000})
+            time.sleep(1.0)
+            shot = tmp_path / "app-reassessed.png"
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+    print(f"\nreviewed, downloaded and re-assessed in a real browser; screenshot {shot}")

@@ -51,6 +51,7 @@ def test_grader_app_runs_streamlit_headless_on_the_given_port(fake_server) -> No
         "--server.headless": "true",
         "--browser.gatherUsageStats": "false",
         "--client.toolbarMode": "minimal",
+        "--server.maxUploadSize": "25",  # the grader's GRADER_MAX_FILE_MB, stated by the upload widget
         "--server.port": "8765",
         "--server.address": "127.0.0.1",
     }
