@@ -121,6 +121,11 @@ def judge_prepared(prepared: PreparedControl, judge: Judge) -> ControlAssessment
     return judge.judge(prepared.control, prepared.evidence, prepared.findings)
 
 
+def _judge_timed(prepared: PreparedControl, judge: Judge) -> tuple[ControlAssessment, float]:
+    began = time.perf_counter()
+    return judge_prepared(prepared, judge), time.perf_counter() - began
+
+
 def _timed(result: ControlAssessment, began: float) -> ControlAssessment:
     return result.model_copy(update={"seconds": round(time.perf_counter() - began, 4)})
 
@@ -163,11 +168,11 @@ def assess(
     results: dict[str, ControlAssessment] = {}
     reader = shared_reader()
 
-    def finish(control: Control, result: ControlAssessment, began: float) -> None:
+    def finish(control: Control, result: ControlAssessment, seconds: float) -> None:
         load_errors = errors_by_control.get(control.id, [])
         if load_errors:
             result = result.model_copy(update={"errors": [*load_errors, *result.errors]})
-        results[control.id] = _timed(result, began)
+        results[control.id] = result.model_copy(update={"seconds": round(seconds, 4)})
         if progress:
             progress(control.id, len(results), len(controls))
 
@@ -175,19 +180,24 @@ def assess(
     # goes to the pool, so an LLM judge's calls overlap instead of queueing behind the GIL.
     workers = max(1, settings.concurrency) if judge.concurrent else 0
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        # A control's seconds are its own work (preparing it, then judging it), never the time
+        # it waited in the pool for a free worker.
         pending: dict[Future, tuple[Control, float]] = {}
         for control in controls:
             began = time.perf_counter()
             step = prepare_control(control, application.controls.get(control.id), base_dir, judge, settings, reader)
+            prepared_in = time.perf_counter() - began
             if isinstance(step, ControlAssessment):
-                finish(control, step, began)
+                finish(control, step, prepared_in)
             elif workers:
-                pending[pool.submit(judge_prepared, step, judge)] = (control, began)
+                pending[pool.submit(_judge_timed, step, judge)] = (control, prepared_in)
             else:
-                finish(control, judge_prepared(step, judge), began)
+                result, judged_in = _judge_timed(step, judge)
+                finish(control, result, prepared_in + judged_in)
         for future in as_completed(pending):
-            control, began = pending[future]
-            finish(control, future.result(), began)
+            control, prepared_in = pending[future]
+            result, judged_in = future.result()
+            finish(control, result, prepared_in + judged_in)
 
     ordered = [results[c.id] for c in controls]
     return Assessment(

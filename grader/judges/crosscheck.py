@@ -37,7 +37,11 @@ class CrossCheckedJudge:
         self.model = primary.model
         self.needs_examples = primary.needs_examples or check.needs_examples
         self.concurrent = primary.concurrent
-        self.setup = {**primary.setup, "cross-check": f"{check.name} judge, stricter reading stands"}
+
+    @property
+    def setup(self) -> dict[str, str]:
+        # Read when the report is made: the primary's output shape may have changed on the way.
+        return {**self.primary.setup, "cross-check": f"{self.check.name} judge, stricter reading stands"}
 
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         checked = self.check.judge(control, evidence, findings)

@@ -20,6 +20,7 @@ import pytest
 
 from grader.catalogue import get_catalogue
 from grader.config import Settings
+from grader.errors import UserError
 from grader.judges.llm.judge import reply_budget
 from grader.engine import assess, make_judge
 from grader.models import Application, ControlAnswer, ControlAssessment
@@ -71,6 +72,41 @@ def test_each_model_sends_the_shape_it_was_configured_for_to_chat_completions(
     # Both shapes parse into the same verdicts.
     assert result.criterion("federation").status == "partial"
     assert result.usage.llm_calls == 1
+
+
+def like_llama_cpp(body: dict) -> Reply:
+    """llama.cpp's server: a json_schema response_format is refused with a 500 naming it."""
+    if (body.get("response_format") or {}).get("type") == "json_schema":
+        return Reply(status=500, error="1 validation error: {'type': 'literal_error', 'loc': ('body', "
+                                       "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\"}")
+    return Reply(judgement(body, "partial"))
+
+
+def test_a_server_that_refuses_json_schema_gets_a_tool_call_from_then_on_and_the_refusal_is_no_attempt(
+    grader_home: Path, tmp_path: Path
+) -> None:
+    with FakeOpenAI(like_llama_cpp) as server:
+        settings = llm_settings(server, grader_home, max_retries=1)  # one attempt at an answer
+        judge = make_judge("llm", settings)
+        application = Application(base_dir=str(tmp_path), controls={
+            cid: ControlAnswer(control=cid, response=text) for cid, text in CONTROL_ANSWERS.items()})
+        result = assess(application, judge=judge, settings=settings)
+
+    shapes = ["tools" if r["body"].get("tools") else r["body"]["response_format"]["type"] for r in server.requests]
+    # Controls run in parallel: each may be refused once before the switch is known, never again.
+    assert shapes[0] == "json_schema" and 1 <= shapes.count("json_schema") <= settings.concurrency
+    assert shapes.count("tools") == len(CONTROL_ANSWERS)  # and no shape further down (json_mode)
+    assert judge.method == "function_calling" and result.judge_setup["output"] == "function_calling"
+    graded = [result.control(cid) for cid in CONTROL_ANSWERS]
+    assert all(c.error is None and c.criteria[0].status == "partial" for c in graded)
+
+
+def test_a_configured_shape_the_server_refuses_is_one_clear_error_not_retried(grader_home: Path, tmp_path: Path) -> None:
+    with FakeOpenAI(like_llama_cpp) as server:
+        settings = llm_settings(server, grader_home, structured_output="json_schema", max_retries=4)
+        with pytest.raises(UserError, match="could not grade ACCT-002 .* after 1 attempt"):
+            grade_with_llm(settings, tmp_path, "ACCT-002", ANSWER)
+    assert server.calls == 1  # a request the server names as invalid is not sent again unchanged
 
 
 CONTROL_ANSWERS = {

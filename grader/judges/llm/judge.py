@@ -7,6 +7,7 @@ as untrusted data. Whatever the model says, every quote is checked against the e
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,7 @@ class LLMJudge:
     def __init__(self, chat_model: Any, model: str, settings: Settings):
         self.model = model
         self.settings = settings
+        self._switching = threading.Lock()
         self._chat_model = chat_model
         self._use(structured_method(model, settings))
 
@@ -121,17 +123,22 @@ class LLMJudge:
             "rules in": "the user message" if s.llm_system_role == "user" else "the system message",
         }
 
-    def _fall_back(self, refused: BaseException) -> bool:
+    def _fall_back(self, refused: BaseException, sent_as: str) -> bool:
         """The server refused the request's shape (llama.cpp answers json_schema with an HTTP 500
         naming response_format): switch to the next shape it may accept, for every later call
-        too. Only in `auto`; a configured shape is the user's choice."""
+        too. Only in `auto`; a configured shape is the user's choice. Controls graded in
+        parallel may all be refused for the same shape: the first switches, the others are
+        simply asked again in the shape now chosen."""
         if self.settings.structured_output != "auto" or not refuses_request_shape(refused):
             return False
-        following = FALLBACK_METHODS.get(self.method)
-        if following is None:
-            return False
-        self._use(following)
-        return True
+        with self._switching:
+            if self.method != sent_as:
+                return True
+            following = FALLBACK_METHODS.get(self.method)
+            if following is None:
+                return False
+            self._use(following)
+            return True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "LLMJudge":
@@ -145,18 +152,21 @@ class LLMJudge:
         """One structured call with retries on rate limits, timeouts and malformed replies."""
         started = time.monotonic()
         calls = _Calls()
+        refused = [0]  # requests the server refused for their shape (then asked in the next one)
         hits = count_cache_hits()
         held = hold_cache_writes()  # a reply reaches the cache only once it validated
         attempt_messages = list(messages)
         try:
-            for attempt in retrying(self.settings):
+            for attempt in retrying(self.settings, lambda: refused[0]):
                 with attempt:
                     calls.attempts += 1
                     hits_before, held_before = hits[0], len(held)
                     try:
+                        sent_as = self.method
                         out = self._structured_for(max_tokens).invoke(attempt_messages)
                     except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
-                        if self._fall_back(exc):
+                        if self._fall_back(exc, sent_as):
+                            refused[0] += 1
                             raise ShapeRefused(str(exc)) from exc  # retried at once in the new shape
                         raise
                     except ValidationError as exc:

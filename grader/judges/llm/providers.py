@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 import warnings
 from contextvars import ContextVar
 from pathlib import Path
@@ -14,8 +15,8 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_attempt,
     stop_after_delay,
+    stop_any,
     wait_exponential,
 )
 
@@ -154,16 +155,24 @@ class _ServerHintedWait:
 
     def __call__(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, ShapeRefused):
+            return 0.0  # nothing to wait for: the next request is in another shape
         hinted = retry_after_seconds(error)
         return min(hinted, MAX_WAIT_SECONDS) if hinted is not None else self._backoff(state)
 
 
-def retrying(settings: Settings) -> Retrying:
+def retrying(settings: Settings, refused: Callable[[], int] = lambda: 0) -> Retrying:
     """Backoff on rate limits, timeouts, server errors and malformed replies, within the
-    control's deadline (no new attempt starts after it)."""
+    control's deadline (no new attempt starts after it). `refused` counts the requests the
+    server refused for their shape: those are not attempts at an answer, and do not count."""
+    attempts = max(1, settings.max_retries)
+
+    def out_of_attempts(state: RetryCallState) -> bool:
+        return state.attempt_number - refused() >= attempts
+
     return Retrying(
         retry=retry_if_exception(_worth_retrying),
-        stop=stop_after_attempt(max(1, settings.max_retries)) | stop_after_delay(settings.control_deadline),
+        stop=stop_any(out_of_attempts, stop_after_delay(settings.control_deadline)),
         wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,
     )
