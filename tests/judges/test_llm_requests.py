@@ -96,6 +96,10 @@ def test_a_server_that_refuses_json_schema_gets_a_tool_call_from_then_on_and_the
     # Controls run in parallel: each may be refused once before the switch is known, never again.
     assert shapes[0] == "json_schema" and 1 <= shapes.count("json_schema") <= settings.concurrency
     assert shapes.count("tools") == len(CONTROL_ANSWERS)  # and no shape further down (json_mode)
+
+    # Remembered for this server and model: the next run asks in the shape it accepts at once.
+    assert make_judge("llm", settings).method == "function_calling"
+    assert make_judge("llm", settings.model_copy(update={"model": "another-model"})).method == "json_schema"
     assert judge.method == "function_calling" and result.judge_setup["output"] == "function_calling"
     graded = [result.control(cid) for cid in CONTROL_ANSWERS]
     assert all(c.error is None and c.criteria[0].status == "partial" for c in graded)

@@ -28,6 +28,7 @@ from grader.judges.llm.providers import (
     hold_cache_writes,
     make_chat_model,
     refuses_request_shape,
+    remember_shape,
     retryable_errors,
     retrying,
     structured_method,
@@ -138,6 +139,7 @@ class LLMJudge:
             if following is None:
                 return False
             self._use(following)
+            remember_shape(self.model, self.settings, following)
             return True
 
     @classmethod

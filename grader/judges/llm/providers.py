@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 import warnings
@@ -58,13 +59,46 @@ def structured_method(model: str, settings: Settings) -> str:
     """json_schema where the model supports it, else function calling; explicit, not silent.
 
     langchain-openai would switch these model families to function calling itself, with only
-    a warning; choosing here keeps the request shape a decision the tests can pin.
+    a warning; choosing here keeps the request shape a decision the tests can pin. A shape a
+    server refused before (remembered under GRADER_HOME) is not asked of it again.
     """
     if settings.structured_output != "auto":
         return settings.structured_output
+    remembered = _accepted_shapes(settings).get(_server_key(model, settings))
+    if remembered in FALLBACK_METHODS.values():
+        return remembered
     if model == "gpt-4" or model.startswith(("gpt-3", "gpt-4-")):
         return "function_calling"
     return "json_schema"
+
+
+def _server_key(model: str, settings: Settings) -> str:
+    return f"{settings.provider} {settings.base_url or '-'} {model}"
+
+
+def _shapes_file(settings: Settings) -> Path:
+    return settings.cache_dir / "llm-shapes.json"
+
+
+def _accepted_shapes(settings: Settings) -> dict[str, str]:
+    try:
+        found = json.loads(_shapes_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def remember_shape(model: str, settings: Settings, method: str) -> None:
+    """The server refused the shapes before `method`: the next run starts with it (and so finds
+    the replies it cached in that shape)."""
+    with _caches_lock:
+        shapes = {**_accepted_shapes(settings), _server_key(model, settings): method}
+        path = _shapes_file(settings)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(shapes, indent=1, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass  # only a shortcut for the next run: without it, that run is refused once again
 
 
 def make_chat_model(settings: Settings, cache: Any = None) -> Any:
