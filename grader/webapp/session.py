@@ -32,6 +32,7 @@ from grader.models import Application, Assessment
 from grader.webapp import intake
 from grader.webapp.inputs import MODE_PASTE, ErrorSlots, build_application, input_errors_of, show_input_errors
 from grader.webapp.runs import JudgeChoice, RunCache, fingerprint
+from grader.webapp.sidebar import missing_llm_setting
 from grader.webapp.store import AssessmentStore, open_store
 from grader.webapp.views import ERROR_ICON
 
@@ -142,6 +143,10 @@ def run_assessment(application: Application, choice: JudgeChoice, settings: Sett
 
 def on_assess(choice: JudgeChoice, settings: Settings, slots: ErrorSlots) -> None:
     mode = st.session_state.get("input_mode", MODE_PASTE)
+    missing = missing_llm_setting(choice, settings)
+    if missing:
+        st.error(missing, icon=ERROR_ICON)
+        return
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="grader-app-") as tmp:

@@ -52,6 +52,21 @@ def judge_settings(settings: Settings) -> tuple[JudgeChoice, Settings]:
     return choice, chosen
 
 
+def missing_llm_setting(choice: JudgeChoice, settings: Settings) -> str | None:
+    """What the sidebar still needs before the LLM judge can run, said where to set it in the
+    app (the CLI's message names flags and variables a partner in the app never sees)."""
+    if choice.judge != "llm":
+        return None
+    if not settings.model:
+        return ("The LLM judge needs a model: type one in the sidebar under Settings → Model (for example "
+                "gpt-4o-mini, or the model name your local server serves), or choose the Offline judge.")
+    if settings.provider == "openai" and not settings.api_key and not settings.base_url:
+        return ("The LLM judge needs an API key or an endpoint: type the key in the sidebar under Settings → "
+                "API key (kept in this browser session only), or a Base URL for a local server such as "
+                "llama.cpp, vLLM or Ollama.")
+    return None
+
+
 def open_from_history(store: AssessmentStore) -> None:
     """Show the saved assessment, and put its answers and files back in the form to edit and
     assess again; the next run shows what moved against this one (`compare_with`)."""

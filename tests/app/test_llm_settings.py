@@ -61,5 +61,20 @@ def test_llm_judge_without_a_model_is_a_clear_message(app, monkeypatch) -> None:
     at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
     at.button(key="assess").click().run()
     assert not at.exception
-    assert any("needs a model" in e.value for e in at.error)
+    (message,) = [e.value for e in at.error if "needs a model" in e.value]
+    assert "in the sidebar under Settings → Model" in message and "--model" not in message
+    assert not any(h.value == "Summary" for h in at.header)
+
+
+def test_llm_judge_without_a_key_or_endpoint_says_where_to_type_them(app, monkeypatch) -> None:
+    for name in ("GRADER_API_KEY", "OPENAI_API_KEY", "GRADER_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    at = app()
+    at.radio(key="judge").set_value("llm").run()
+    at.text_input(key="model").input("gpt-4o-mini")
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    at.button(key="assess").click().run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error if "API key or an endpoint" in e.value]
+    assert "Settings → API key" in message and "Base URL" in message
     assert not any(h.value == "Summary" for h in at.header)
