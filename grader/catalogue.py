@@ -51,6 +51,9 @@ class Aspect(_Model):
 
     name: str
     cues: list[str] = Field(min_length=1)
+    # What to add when only this aspect is missing, in the partner's terms (the criterion's own
+    # fix names every aspect, including the ones the evidence already shows).
+    fix: str | None = None
 
     _cues_compile = field_validator("cues")(classmethod(lambda cls, v: _compiled(v)))
 

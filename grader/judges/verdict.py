@@ -61,6 +61,12 @@ def control_verdict(
     return verdict_of((v.status for v in verdicts), findings, answered)
 
 
+def sentence(text: str) -> str:
+    """`text` ending in one full stop: messages that end in their own are not given a second."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", '."', ".\u201d")) else text + "."
+
+
 def summarise(
     control: Control, verdicts: list[CriterionVerdict], findings: list[Finding], answered: bool
 ) -> str:
@@ -75,5 +81,5 @@ def summarise(
         parts.append(f"{len(verdicts) - len(unmet)} of {len(verdicts)} criteria met; "
                      f"missing or weak: {', '.join(unmet)}.")
     if fails:
-        parts.append("Unacceptable: " + "; ".join(f.message for f in fails[:3]) + ".")
+        parts.append(sentence("Unacceptable: " + "; ".join(f.message.rstrip(". ") for f in fails[:3])))
     return " ".join(parts)

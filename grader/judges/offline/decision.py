@@ -8,7 +8,7 @@ document (`document_verdict`), or one customer engagement told with its concrete
 
 from __future__ import annotations
 
-from grader.catalogue import Control, Criterion
+from grader.catalogue import Aspect, Control, Criterion
 from grader.judges.artifacts import accepted_attachments, accepted_link, shows_the_artifact
 from grader.judges.offline.engagement import best_engagement
 from grader.stance import IMPERATIVE_OPENING, classify, own_negations
@@ -86,8 +86,9 @@ def criterion_verdict(
             return _verdict(
                 criterion, "partial", support,
                 f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
-                + "; ".join(missing) + ".",
-                missing="; ".join(missing).capitalize() + ".",
+                + "; ".join(a.name for a in missing) + ".",
+                missing="; ".join(a.name for a in missing).capitalize() + ".",
+                fix=" ".join(a.fix for a in missing if a.fix) or None,
             )
         excepted = [r for r in mine if r.relevant and r.cue and r.modality == "excepted"]
         if excepted:
@@ -196,7 +197,7 @@ def _doubt(support: list[Reading], against: list[Reading]) -> str:
     return ""
 
 
-def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[str]:
+def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[Aspect]:
     """Aspects of the criterion that no asserted sentence of the evidence establishes."""
     missing = []
     for aspect in criterion.aspects:
@@ -207,7 +208,7 @@ def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[str]:
                 shown = True
                 break
         if not shown:
-            missing.append(aspect.name)
+            missing.append(aspect)
     return missing
 
 
@@ -232,7 +233,7 @@ def _quote(reading: Reading) -> Quote:
 
 
 def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Reading], rationale: str,
-             missing: str = "") -> CriterionVerdict:
+             missing: str = "", fix: str | None = None) -> CriterionVerdict:
     """`missing` says what THIS evidence lacks, from the reading (never the guide's list of
     unacceptable answers, which may name what a quote above shows)."""
     return CriterionVerdict(
@@ -241,5 +242,5 @@ def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Readi
         quotes=[_quote(r) for r in readings[: tuning().max_quotes]],
         rationale=rationale,
         missing="" if status == "met" else missing,
-        fix="" if status == "met" else criterion.fix,
+        fix="" if status == "met" else (fix or criterion.fix),
     )
