@@ -82,13 +82,16 @@ def sample_runs(model_server: object, tmp_path_factory: pytest.TempPathFactory) 
     """The sample application graded twice with one GRADER_HOME: the second run reads the cache."""
     home = tmp_path_factory.mktemp("grader-home")
     runs = []
-    for attempt, retries in (("first", "2"), ("again", "1")):  # again: what failed is asked once more, once
-        out = home.parent / f"report-{attempt}.json"
-        with RecordingProxy(model_server.base_url) as proxy:
+    # One proxy for both runs: the endpoint is part of what a cached reply is stored under.
+    with RecordingProxy(model_server.base_url) as proxy:
+        for attempt, retries in (("first", "2"), ("again", "1")):  # again: what failed is asked once more, once
+            out = home.parent / f"report-{attempt}.json"
+            before = len(proxy.exchanges)
             done = run_grader(model_server, proxy, home, "assess", str(SAMPLE), "--format", "json", "--out", str(out),
                               "-q", GRADER_MAX_RETRIES=retries)
-        assert done.returncode in (0, 1), done.stderr  # 0 all pass, 1 some fail; 2 would be a crash
-        runs.append(Run(Assessment.model_validate_json(out.read_text()), proxy.exchanges, done.returncode, done.stderr))
+            assert done.returncode in (0, 1), done.stderr  # 0 all pass, 1 some fail; 2 would be a crash
+            runs.append(Run(Assessment.model_validate_json(out.read_text()), proxy.exchanges[before:],
+                            done.returncode, done.stderr))
     first, again = runs
     print(f"\nfirst run: {first.assessment.seconds:.0f} s, {len(first.exchanges)} requests; {first.stderr.strip()}")
     return first, again
