@@ -181,6 +181,12 @@ def engagement_verdict(
         status = "partial" if found.items else "not_met"
         why = ("A customer engagement is described, but without the concrete resources (names, ids, "
                "configurations) the guide asks for" + (f" (only: {named})." if named else "."))
+        # The story is there; what a reviewer cannot do is find its resources. Ask for that, not
+        # for the workload and services the quote above already shows.
+        fix = ("Keep the engagement as told and name its own resources so a reviewer can trace them: "
+               "resource names or ids (clusters, buckets, security groups, roles, stacks) and the account, "
+               "VPC or subnet ids" + (f", beyond {named}." if named else "."))
+        return _verdict(criterion, status, [], why, missing=why, fix=fix).model_copy(update={"quotes": [quote]})
     return _verdict(criterion, status, [], why, missing=why).model_copy(update={"quotes": [quote]})
 
 
