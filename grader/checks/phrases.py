@@ -182,7 +182,7 @@ def pattern_findings(control: Control, pattern: UnacceptablePattern, texts: list
                 criterion=pattern.criterion if pattern.criterion in control.slugs else None,
                 severity="fail",
                 rule=f"phrase.{pattern.id}",
-                message=f'{pattern.description}: "{_quote(sentence.text)}"',
+                message=f'{pattern.description.rstrip(". ")}: "{_quote(sentence.text)}"',
                 source=doc.provenance(sentence.start, sentence.end),
             ))
     return out
