@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from tests.servers import stop, wait_until_healthy
@@ -103,10 +104,16 @@ def test_sample_application_is_assessed_offline_in_a_real_browser(served_app: st
 
 def choose(page, within, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox (a combobox) and wait until it shows it."""
-    idle(page)
     combobox = within.get_by_role("combobox", name=label, exact=True)
-    combobox.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    for _ in range(4):  # a rerun redrawing the page closes an open list: open it again
+        idle(page)
+        combobox.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            expect(combobox).to_have_value(option, timeout=5_000)
+            break
+        except (PlaywrightTimeout, AssertionError):
+            page.keyboard.press("Escape")
     expect(combobox).to_have_value(option)
     idle(page)
 
