@@ -34,6 +34,23 @@ def assess(at: AppTest) -> AppTest:
     return at
 
 
+def assess_acct_001_with_sop(at: AppTest, answer: str, tmp_path: Path) -> AppTest:
+    """ACCT-001 answered and its SOP uploaded, then assessed."""
+    at.text_area(key="answer_ACCT-001").input(answer)
+    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
+    return assess(at)
+
+
+def override(at: AppTest, control: str, item: str, verdict: str, comment: str) -> AppTest:
+    """The reviewer's form under a control: choose the item and verdict, comment, save."""
+    at.selectbox(key=f"ov_item_{control}").select(item).run()
+    at.selectbox(key=f"ov_verdict_{control}").select(verdict)
+    at.text_input(key=f"ov_comment_{control}").input(comment)
+    at.button(key=f"ov_save_{control}").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_pasted_answer_is_assessed_and_every_control_gets_a_verdict(app, contract) -> None:
     at = app()
     at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
@@ -103,17 +120,11 @@ def test_override_is_shown_beside_the_grader_and_exports_a_case_grader_eval_load
 ) -> None:
     at = app()
     at.text_input(key="reviewer").input("Dana Reviewer")
-    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
-    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
-    assess(at)
+    assess_acct_001_with_sop(at, ACCT_001_ANSWER, tmp_path)
     graded = store.load(at.session_state.assessment_id).control("ACCT-001")
     grader_mfa = graded.criterion("root-mfa").status
 
-    at.selectbox(key="ov_item_ACCT-001").select("root-mfa").run()
-    at.selectbox(key="ov_verdict_ACCT-001").select("not_met")
-    at.text_input(key="ov_comment_ACCT-001").input("The SOP only plans MFA; no evidence it is enabled.")
-    at.button(key="ov_save_ACCT-001").click().run()
-    assert not at.exception
+    override(at, "ACCT-001", "root-mfa", "not_met", "The SOP only plans MFA; no evidence it is enabled.")
 
     panel = control_panel(at, "ACCT-001")
     row = panel.dataframe[0].value.set_index("criterion").loc["root-mfa"]
@@ -236,9 +247,7 @@ def test_a_reopened_assessment_is_edited_reassessed_with_its_files_and_shows_wha
 ) -> None:
     at = app()
     at.text_input(key="partner").input("Northwind")
-    at.text_area(key="answer_ACCT-001").input(NOT_APPLICABLE)
-    at.file_uploader(key="files_ACCT-001").upload("security-sop.pdf", sop_pdf(tmp_path), "application/pdf")
-    assess(at)
+    assess_acct_001_with_sop(at, NOT_APPLICABLE, tmp_path)
     first = at.session_state.assessment_id
 
     fresh = app()  # another day, another browser tab: nothing typed
@@ -271,10 +280,7 @@ def test_a_control_stays_open_after_its_override_is_saved(app) -> None:
     assess(at)
     assert not control_panel(at, "ACCT-001").proto.expanded
 
-    at.selectbox(key="ov_item_ACCT-001").select("root-mfa").run()
-    at.selectbox(key="ov_verdict_ACCT-001").select("not_met")
-    at.text_input(key="ov_comment_ACCT-001").input("Only planned.")
-    at.button(key="ov_save_ACCT-001").click().run()
+    override(at, "ACCT-001", "root-mfa", "not_met", "Only planned.")
 
     panel = control_panel(at, "ACCT-001")
     assert "reviewer:" in panel.label and panel.proto.expanded

@@ -52,15 +52,21 @@ def test_typed_api_key_is_used_but_never_stored_reported_or_logged(
     assert API_KEY not in str(fake_llm.requests)  # the key travels in a header, never in a prompt
 
 
-def test_llm_judge_without_a_model_is_a_clear_message(app, monkeypatch) -> None:
-    monkeypatch.delenv("GRADER_MODEL", raising=False)
-    monkeypatch.delenv("OPENAI_MODEL", raising=False)
+def assess_with_the_llm_judge(app, model: str):
+    """LLM chosen in the sidebar with `model`, ACCT-001 answered, Assess clicked."""
     at = app()
     at.radio(key="judge").set_value("llm").run()
-    at.text_input(key="model").input("")
+    at.text_input(key="model").input(model)
     at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
     at.button(key="assess").click().run()
     assert not at.exception
+    return at
+
+
+def test_llm_judge_without_a_model_is_a_clear_message(app, monkeypatch) -> None:
+    monkeypatch.delenv("GRADER_MODEL", raising=False)
+    monkeypatch.delenv("OPENAI_MODEL", raising=False)
+    at = assess_with_the_llm_judge(app, "")
     (message,) = [e.value for e in at.error if "needs a model" in e.value]
     assert "in the sidebar under Settings → Model" in message and "--model" not in message
     assert not any(h.value == "Summary" for h in at.header)
@@ -69,12 +75,7 @@ def test_llm_judge_without_a_model_is_a_clear_message(app, monkeypatch) -> None:
 def test_llm_judge_without_a_key_or_endpoint_says_where_to_type_them(app, monkeypatch) -> None:
     for name in ("GRADER_API_KEY", "OPENAI_API_KEY", "GRADER_BASE_URL", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    at = app()
-    at.radio(key="judge").set_value("llm").run()
-    at.text_input(key="model").input("gpt-4o-mini")
-    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
-    at.button(key="assess").click().run()
-    assert not at.exception
+    at = assess_with_the_llm_judge(app, "gpt-4o-mini")
     (message,) = [e.value for e in at.error if "API key or an endpoint" in e.value]
     assert "Settings → API key" in message and "Base URL" in message
     assert not any(h.value == "Summary" for h in at.header)

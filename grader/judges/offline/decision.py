@@ -173,6 +173,7 @@ def engagement_verdict(
     text = found.doc.text[start:end].rstrip()
     quote = Quote(text=text, source=found.doc.provenance(start, start + len(text)))
     named = ", ".join(sorted(found.items)[:6])
+    fix = None  # the criterion's own
     if not found.narrative:
         status, why = "partial", "Practices are described as procedure, not as one specific customer engagement."
     elif len(found.items) >= tuning().concrete_items_for_met:
@@ -186,8 +187,7 @@ def engagement_verdict(
         fix = ("Keep the engagement as told and name its own resources so a reviewer can trace them: "
                "resource names or ids (clusters, buckets, security groups, roles, stacks) and the account, "
                "VPC or subnet ids" + (f", beyond {named}." if named else "."))
-        return _verdict(criterion, status, [], why, missing=why, fix=fix).model_copy(update={"quotes": [quote]})
-    return _verdict(criterion, status, [], why, missing=why).model_copy(update={"quotes": [quote]})
+    return _verdict(criterion, status, [], why, missing=why, fix=fix).model_copy(update={"quotes": [quote]})
 
 
 def _doubt(support: list[Reading], against: list[Reading]) -> str:
