@@ -37,6 +37,23 @@ def test_sample_application_matches_the_reviewers_expectation(sample_assessment)
     assert {cid for cid, v in got.items() if v == "fail"} == SAMPLE_EXPECTED_FAILS
 
 
+def test_the_sample_sop_is_quoted_by_its_practices_not_its_title(sample_assessment) -> None:
+    netsec = next(c for c in sample_assessment.controls if c.control == "NETSEC-001")
+    sop = netsec.criterion("sop")
+    assert sop is not None and sop.status == "met"
+    assert all("Security Engagement SOP" not in q.text and "Document NCC-SEC-004" not in q.text for q in sop.quotes)
+    assert "It sets out: sg-internet, sg-internal. Not in it: nacl." in sop.rationale
+
+
+def test_the_sample_network_example_counts_its_ports_as_concrete_resources(sample_assessment) -> None:
+    # The Fabrikam story names no ids, but its rules (HTTPS, port 8080 from the load balancer,
+    # SSH on port 22 from 0.0.0.0/0) are the configuration a reviewer traces.
+    netsec = next(c for c in sample_assessment.controls if c.control == "NETSEC-001")
+    example = netsec.criterion("customer-example")
+    assert example is not None and example.status == "met"
+    assert "port 8080" in example.rationale
+
+
 def test_every_quote_in_the_sample_assessment_occurs_in_its_source(sample_assessment) -> None:
     from grader.ingest import ingest_control
 

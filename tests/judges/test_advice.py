@@ -16,7 +16,7 @@ import pytest
 from grader.catalogue import get_catalogue
 from grader.engine import assess_control, make_judge
 from grader.evaluation.cases import load_cases
-from grader.judges.offline.reading import matching
+from grader.judges.offline.reading import is_heading, matching
 from grader.models import ControlAssessment
 from grader.stance import classify, own_negations
 
@@ -90,3 +90,11 @@ def test_a_fix_asks_only_for_the_aspects_the_evidence_lacks(graded: list[tuple[s
                 asked = bool(aspect.fix) and aspect.fix in verdict.fix
                 assert asked == (aspect in missing), f"{case} {verdict.slug}: fix {verdict.fix!r}"
     assert checked, "no case misses only some aspects of a criterion: nothing was shown"
+
+
+def test_no_met_criterion_is_backed_by_a_heading(graded: list[tuple[str, ControlAssessment]]) -> None:
+    # A heading, a title or a table-of-contents line names a practice; it never shows it in place.
+    headings = [f"{case} {verdict.slug}: {quote.text!r}"
+                for case, result in graded for verdict in result.criteria if verdict.status == "met"
+                for quote in verdict.quotes if is_heading(quote.text)]
+    assert not headings, "\n".join(headings[:20])

@@ -124,3 +124,14 @@ def test_an_exception_that_narrows_the_scope_leaves_the_criterion_partial_with_t
                       reading("The Workloads-Prod OU is excluded from alerting until cutover.", "excepted", sim=0.5)])
     assert verdict.status == "partial"
     assert "excluded from alerting" in verdict.missing
+
+
+def test_a_markdown_heading_cut_after_its_number_is_still_a_heading():
+    # The sentence splitter ends a sentence at "3."; the line says it is a heading.
+    doc = Document(path="runbook.md", kind="markdown",
+                   text="## 3. Troubleshooting scenarios\n\nWhen the 5xx alarm fires, the on-call engineer drains the host.\n")
+    start = doc.text.index("Troubleshooting")
+    title = Sentence(doc, start, start + len("Troubleshooting scenarios"), "Troubleshooting scenarios")
+    body_start = doc.text.index("When")
+    body = Sentence(doc, body_start, len(doc.text) - 1, doc.text[body_start:-1])
+    assert title.heading and not body.heading

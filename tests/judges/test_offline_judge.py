@@ -179,3 +179,23 @@ def test_a_pricing_calculator_link_is_a_cost_artifact(tmp_path: Path, judge: Off
     assert with_link.criterion("cost-artifact").quotes[0].text.startswith("https://calculator.aws/")
     without = grade(tmp_path, judge, "COST-001", "We prepared a detailed cost estimate for the customer.")
     assert status(without, "cost-artifact") == "not_met"
+
+
+def test_an_engagement_told_with_its_configured_figures_is_a_customer_example(
+    tmp_path: Path, judge: OfflineJudge
+) -> None:
+    # The good REL-002 answer: no resource ids, but the targets, the recovery features
+    # and a timed restore test of one customer's database are as traceable as a name.
+    told = ("For Contoso Logistics we agreed the recovery targets with the customer's operations director "
+            "at the start of the project: RTO 4 h and RPO 15 min for the order database. The order database "
+            "runs on Aurora PostgreSQL with point-in-time recovery, and AWS Backup copies daily snapshots to "
+            "a second region. Every quarter we run a restore test; the last one, in March, restored the "
+            "cluster to a new instance in 52 minutes, inside the agreed RTO.")
+    result = grade(tmp_path, judge, "REL-002", told)
+    verdict = result.criterion("customer-example")
+    assert verdict is not None and verdict.status == "met"
+    assert "52 minutes" in verdict.rationale and "4 h" in verdict.rationale
+    # The same story without a figure or a name is still only a story.
+    vague = ("For Contoso Logistics we agreed recovery targets with the customer at the start of the project. "
+             "The database runs with point-in-time recovery, and we ran a restore test that went well.")
+    assert status(grade(tmp_path, judge, "REL-002", vague), "customer-example") != "met"

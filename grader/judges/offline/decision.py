@@ -54,7 +54,7 @@ def criterion_verdict(
     weak = _best_first(r for r in mine if r.weak)
 
     if criterion.evidence == "document":
-        return document_verdict(criterion, readings, documents, support)
+        return document_verdict(criterion, control, readings, documents, support)
     # An engagement's own facts are often restrictions ("its firewall has no other opening"):
     # only a plan, a hand-off, a recommendation or the forbidden practice speaks against it.
     if criterion.evidence == "engagement":
@@ -116,15 +116,20 @@ def criterion_verdict(
 
 
 def document_verdict(
-    criterion: Criterion, readings: dict[str, list[Reading]], documents: list[Document], support: list[Reading]
+    criterion: Criterion, control: Control, readings: dict[str, list[Reading]], documents: list[Document],
+    support: list[Reading],
 ) -> CriterionVerdict:
     """Criteria such as `sop`, `diagram`, `template`: the evidence must be an attachment."""
     offered = accepted_attachments(criterion, documents)
     attached = [d for d in offered if shows_the_artifact(criterion, d)]
     in_attachment = [r for r in support if r.sentence.attached and r.sentence.doc in attached]
     if in_attachment:
-        return _verdict(criterion, "met", in_attachment,
-                        f"Supplied as an attachment: {in_attachment[0].sentence.doc.path}.")
+        doc = in_attachment[0].sentence.doc
+        covered = practices_set_out(doc, control, readings)
+        # The document's practices are its evidence; its title ("… Security Engagement SOP")
+        # only shows that it exists, so it is quoted only when nothing else is.
+        return _verdict(criterion, "met", list(covered.values()) or in_attachment,
+                        f"Supplied as an attachment: {doc.path}." + _coverage(control, covered))
     link = accepted_link(criterion, documents)
     if link is not None:
         return CriterionVerdict(slug=criterion.slug, status="met", quotes=[link],
@@ -201,6 +206,30 @@ def _doubt(support: list[Reading], against: list[Reading]) -> str:
         return ("recognised only by closeness in meaning, not by the criterion's own terms "
                 f"(\"{_short(support[0])}\"); a reviewer must confirm it is the practice")
     return ""
+
+
+def practices_set_out(doc: Document, control: Control, readings: dict[str, list[Reading]]) -> dict[str, Reading]:
+    """The control's practices (its statement criteria) a document supports, each with its best
+    sentence, in the control's order."""
+    covered = {}
+    for c in control.criteria:
+        if c.evidence != "statement":
+            continue
+        backing = _best_first(r for r in readings.get(c.slug, []) if r.supports and r.sentence.doc is doc)
+        if backing:
+            covered[c.slug] = backing[0]
+    return covered
+
+
+def _coverage(control: Control, covered: dict[str, Reading]) -> str:
+    """Which of the control's practices the document sets out, and which not (for the reviewer)."""
+    practices = [c for c in control.criteria if c.evidence == "statement"]
+    if not practices:
+        return ""
+    has = [c.slug for c in practices if c.slug in covered]
+    lacks = [c.slug for c in practices if c.slug not in covered]
+    return ((f" It sets out: {', '.join(has)}." if has else " It sets out none of this control's practices.")
+            + (f" Not in it: {', '.join(lacks)}." if lacks and has else ""))
 
 
 def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[Aspect]:

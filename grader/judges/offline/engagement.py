@@ -17,8 +17,8 @@ from grader.models import Document
 from grader.text import rx
 
 # A customer example names the concrete resources of one engagement: ids, ARNs, accounts,
-# CIDRs, addresses, resource names. Service names, durations and percentages are not such
-# names: an SOP is full of them too.
+# CIDRs, addresses, resource names. Service names alone are not such names: an SOP is full of
+# them too.
 _CONCRETE = re.compile(
     r"\barn:aws\S*"
     r"|\b(?:vpc|subnet|sg|i|ami|db|acl|igw|nat|rtb|eni|vol|snap|key|kms|tgw|vpce|pcx)-[0-9a-f]{4,}\b"
@@ -51,15 +51,29 @@ _NARRATIVE = re.compile(
 )
 
 
+# ... and the configuration it was built with: the ports a rule opens, the figures it was set
+# to (14 days of backups, a 52-minute restore, 60 % CPU), instance types, TLS versions. Told
+# inside an engagement these are as traceable as a name; in an SOP they are not counted,
+# because an SOP is not told as an engagement (`Engagement.narrative`).
+_CONFIGURATION = re.compile(
+    r"\b(?i:port)s?\s+\d{2,5}\b|\b\d{2,5}/(?i:tcp|udp)\b"
+    r"|\b\d+(?:\.\d+)?\s*(?:%|(?i:percent|ms|milliseconds?|seconds?|minutes?|mins?|h|hrs?|hours?|days?|"
+    r"weeks?|months?|years?|GB|GiB|TB|TiB|vCPUs?)(?![\w-]))"
+    r"|\b[a-z]\d[a-z0-9]*\.(?:nano|micro|small|medium|(?:\d*x)?large)\b"
+    r"|\bTLS\s*v?1\.[0-3]\b"
+)
+
 
 def concrete_items(text: str) -> set[str]:
-    """The distinct concrete things (ids, names, figures) a text names; vocabulary
+    """The distinct concrete things (ids, names, configured figures) a text names; vocabulary
     (knowledge/vocabulary.yaml: product names, hyphenated jargon) is not such a thing."""
     vocabulary = get_vocabulary()
-    return {
+    named = {
         m for m in _CONCRETE.findall(text)
         if m.lower() not in vocabulary.generic_terms and m.lower() not in vocabulary.product_names
     }
+    configured = {" ".join(m.split()) for m in _CONFIGURATION.findall(text)}
+    return named | configured
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,11 @@ class Sentence:
         """A title, a table header, a list's lead-in or a pointer elsewhere: it names the
         practice without claiming it ("Network ACLs", "| Component | RTO | RPO |", "Alert
         thresholds:", "see chapter 4 of the DAT")."""
+        # The sentence splitter cuts "## 3. Troubleshooting scenarios" after "3.": the line it
+        # sits on says whether it is a heading.
+        line_start = self.doc.text.rfind("\n", 0, self.start) + 1
+        if "\n" not in self.text.strip() and _MD_HEADING.match(self.doc.text[line_start:self.end]):
+            return True
         return is_heading(self.text, self.doc.text[self.end:self.end + 120])
 
 
@@ -78,6 +83,11 @@ def is_heading(text: str, following: str = "") -> bool:
         return True
     if _BULLET.match(text) or ":" in text or any(ch.isdigit() for ch in text):
         return False
+    # A leading gerund names an activity ("Troubleshooting scenarios", "Monitoring and alerting").
+    if words and words[0][0].isupper() and words[0].lower().endswith("ing"):
+        words = words[1:] or words
+        if len(words) == 1 and not _STATEMENT_WORD.match(words[0]):
+            return True
     return 0 < len(words) <= 4 and not any(_STATEMENT_WORD.match(w) for w in words)
 
 
