@@ -29,7 +29,7 @@ from grader.models import ControlAssessment
 from grader.webapp import inputs, review, sidebar, views
 from grader.webapp.markdown import md_escape
 from grader.webapp.review_form import review_form
-from grader.webapp.session import on_assess
+from grader.webapp.session import interrupted_run_notice, on_assess
 from grader.webapp.store import AssessmentStore, Override, open_store
 
 
@@ -103,6 +103,7 @@ def main() -> None:
     top[0].radio("Input", [inputs.MODE_PASTE, inputs.MODE_FILE], key="input_mode", horizontal=True)
     top[1].button("Load sample application", key="load_sample", on_click=inputs.load_sample_clicked)
     slots = inputs.paste_inputs(catalogue) if st.session_state.input_mode == inputs.MODE_PASTE else inputs.file_inputs()
+    interrupted_run_notice()
     if st.button("Assess", type="primary", key="assess"):
         on_assess(choice, run_settings, slots)
     if st.session_state.get("assessment_id"):

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from bench.assess import measure_assessment, measure_scaling
+from bench.growth import measure_growth
 from bench.ingest import measure_ingestion
 from bench.llm import measure_llm
 from bench.plan import PLANS, Plan
@@ -41,6 +42,7 @@ SECTIONS: dict[str, Measure] = {
     "ingest": _one(measure_ingestion),
     "assess": _one(measure_assessment),
     "scaling": _one(measure_scaling),
+    "growth": measure_growth,
     "llm": measure_llm,
 }
 

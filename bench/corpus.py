@@ -21,7 +21,7 @@ CORPUS_FILE = Path(__file__).with_name("corpus.yaml")
 PAGE_CHARS = 2400  # a dense A4 page of prose; also the page-equivalent used for DOCX
 _SLOT = re.compile(r"\{(\w+)\}")
 # End of a sentence: a word character or closing bracket, then . ! or ?, then space or end.
-_SENTENCE_END = re.compile(r"(?<=[\w)\]])([.!?])(?=\s|$)")
+SENTENCE_END = re.compile(r"(?<=[\w)\]])([.!?])(?=\s|$)")
 
 
 class CorpusData(BaseModel):
@@ -58,7 +58,7 @@ def page_paragraphs(rng: random.Random, number: int, chars: int = PAGE_CHARS) ->
     written = len(paragraphs[0])
     while written < chars:
         text = " ".join(
-            _SENTENCE_END.sub(f" (p{number}.{i})\\1", sentence(rng), count=1) for i in range(4)
+            SENTENCE_END.sub(f" (p{number}.{i})\\1", sentence(rng), count=1) for i in range(4)
         )
         paragraphs.append(text)
         written += len(text)
@@ -127,8 +127,8 @@ def reworded(text: str, copy: int) -> str:
     for line in text.splitlines():
         if not line.strip() or set(line.strip()) <= set("|-: "):
             lines.append(line)  # blank lines and table rulers stay as they are
-        elif _SENTENCE_END.search(line):
-            lines.append(_SENTENCE_END.sub(lambda m: f" {qualifier()}{m.group(1)}", line))
+        elif SENTENCE_END.search(line):
+            lines.append(SENTENCE_END.sub(lambda m: f" {qualifier()}{m.group(1)}", line))
         else:
             lines.append(f"{line.rstrip()} ({qualifier()})")
     return "\n".join(lines)

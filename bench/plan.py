@@ -20,6 +20,8 @@ class Plan(BaseModel):
     same_process_repeats: int  # more assessments in each warm process (model loaded, vectors in memory)
     scales: list[int]  # attachment volume factors
     llm_latency: float  # seconds the fake server waits before each answer
+    growth_chars: list[int] = [50_000, 250_000, 1_000_000]  # pasted response sizes (the cost series)
+    unseen_runs: int = 1  # the sample on a warm install that never read it
     llm_concurrency: list[int] = [1, 8]
     model: str = "gpt-4o-mini"  # priced in grader/judges/llm/prices.yaml
     # Prompt-size knobs: each value is tried with the other knob at its default.
@@ -33,12 +35,13 @@ PLANS: dict[Mode, Plan] = {
                   llm_latency=0.2, evidence_top_k=[3, 10], examples_top_k=[0]),
     "full": Plan(mode="full", cli_runs=5, pdf_pages=[10, 100, 500], docx_pages=[10, 100], read_repeats=3,
                  assess_cold_runs=3, assess_warm_runs=3, same_process_repeats=1, scales=[1, 10, 100],
-                 llm_latency=0.5),
+                 llm_latency=0.5, growth_chars=[100_000, 500_000, 1_000_000, 2_000_000, 5_000_000],
+                 unseen_runs=3),
 }
 
 
 class Targets(BaseModel):
-    """Issue 7's targets for this 2-core machine."""
+    """Issue 7's and issue 16's targets for this 2-core machine."""
 
     warm_assess_s: float = 2.0
     version_first_output_s: float = 1.5
@@ -47,6 +50,10 @@ class Targets(BaseModel):
     llm_wall_over_latency: float = 2.5  # at concurrency 8, eleven controls
     scaling_exponent: float = 1.2  # "about linear, not worse"
     cached_rerun_calls: int = 0
+    # Issue 16: cost linear and bounded in the evidence.
+    marginal_ms_per_10k_chars: float = 100.0
+    five_mb_s: float = 60.0
+    unseen_assess_s: float = 1.5
 
 
 TARGETS = Targets()

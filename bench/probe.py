@@ -85,7 +85,7 @@ def read(path: str, repeats: int = 3) -> dict[str, Any]:
 
 
 def assess(application: str, repeats: int = 1, preload_model: bool = False,
-           count_volume: bool = False) -> dict[str, Any]:
+           count_volume: bool = False, sampled: bool = False) -> dict[str, Any]:
     """load_application + assess with the offline judge, `repeats` times in this process.
 
     preload_model loads the embedding model first and times it apart (model_load_s), so a
@@ -119,6 +119,26 @@ def assess(application: str, repeats: int = 1, preload_model: bool = False,
     }
     if count_volume:
         out["evidence_chars"] = evidence_chars(Path(application))
+    if sampled:
+        out["sampled"] = sampled_files(result)
+    return out
+
+
+def sampled_files(result: Any) -> list[dict[str, Any]]:
+    """Per control and file read only in part: passages read closely, of how many."""
+    import re
+
+    from grader.engine import SAMPLED_RULE
+
+    figures = re.compile(r"file's ([\d,]+) passages .* the ([\d,]+) ranked best")
+    out = []
+    for control in result.controls:
+        for flag in control.flags:
+            found = figures.search(flag.message) if flag.rule == SAMPLED_RULE else None
+            if found:
+                out.append({"control": control.control, "file": flag.source.file if flag.source else "",
+                            "passages": int(found[1].replace(",", "")),
+                            "passages_read": int(found[2].replace(",", ""))})
     return out
 
 

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # judge reads only the sentences of those chunks; the LLM judge's prompt holds at most
     # llm_evidence_blocks of them (the best-ranked, deduplicated across criteria).
     evidence_top_k: int = 6
+    # Evidence for one control beyond this many characters is not all embedded: passages are
+    # ranked by keywords and cues first (cheap, linear) and only the best, up to this budget,
+    # are read closely; the report names each file sampled. 100,000 is ~40 pages, 5x the
+    # largest control of any labeled case, so grading cost stays linear and bounded.
+    close_reading_chars: int = Field(default=100_000, ge=10_000)
     examples_top_k: int = 2  # calibration examples retrieved per control and label (LLM prompt)
     llm_evidence_blocks: int = 24
     llm_cache: bool = True

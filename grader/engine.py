@@ -30,10 +30,13 @@ from grader.models import (
     CriterionVerdict,
     Finding,
     IngestError,
+    Provenance,
     RetrievedEvidence,
     Usage,
 )
 from grader.retrieval import retrieve
+
+SAMPLED_RULE = "evidence.sampled"
 
 # progress(control_id, finished_count, total)
 Progress = Callable[[str, int, int], None]
@@ -113,8 +116,25 @@ def prepare_control(
     findings = run_checks(control, evidence)
     # Calibration examples go into an LLM prompt; the offline judge carries its own.
     examples_k = settings.examples_top_k if judge.needs_examples else 0
-    retrieved = retrieve(control, evidence, top_k=settings.evidence_top_k, examples_k=examples_k)
-    return PreparedControl(control, retrieved, findings)
+    retrieved = retrieve(control, evidence, top_k=settings.evidence_top_k, examples_k=examples_k,
+                         close_reading_chars=settings.close_reading_chars)
+    return PreparedControl(control, retrieved, findings + sampling_findings(control, retrieved, settings))
+
+
+def sampling_findings(control: Control, retrieved: RetrievedEvidence, settings: Settings) -> list[Finding]:
+    """A file only partly read closely is said, with how much and why: the reviewer reads the rest."""
+    return [
+        Finding(
+            control=control.id, severity="info", rule=SAMPLED_RULE, source=Provenance(file=s.file),
+            message=(f"{s.file}: the evidence for {control.id} is above the close-reading budget of "
+                     f"{settings.close_reading_chars:,} characters (GRADER_CLOSE_READING_CHARS), so of this "
+                     f"file's {s.passages:,} passages ({s.chars:,} characters) the {s.passages_read:,} ranked "
+                     f"best by keywords and cues ({s.chars_read:,} characters) were read closely; "
+                     "the deterministic checks still read all of it. Read the rest by hand, "
+                     "or attach the sections that answer this control."),
+        )
+        for s in retrieved.sampled
+    ]
 
 
 def judge_prepared(prepared: PreparedControl, judge: Judge) -> ControlAssessment:

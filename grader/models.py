@@ -178,6 +178,16 @@ class ScoredChunk(_Model):
     score: float  # fused rank score, higher is better
 
 
+class SampledFile(_Model):
+    """A file whose passages were ranked by keywords and only the best read closely."""
+
+    file: str
+    passages_read: int
+    passages: int
+    chars_read: int
+    chars: int
+
+
 class RetrievedEvidence(_Model):
     """What a judge sees for one control: evidence per criterion plus calibration examples."""
 
@@ -186,6 +196,8 @@ class RetrievedEvidence(_Model):
     per_criterion: dict[str, list[ScoredChunk]] = Field(default_factory=dict)
     good_examples: list[str] = Field(default_factory=list)
     unacceptable_examples: list[str] = Field(default_factory=list)
+    # Files only part of which was read closely (evidence above the close-reading budget).
+    sampled: list[SampledFile] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- judging
@@ -265,10 +277,12 @@ class ControlAssessment(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def review_reasons(self) -> list[str]:
-        """Why the reviewer must look at this control: unsure criteria, attempts to steer the grader."""
+        """Why the reviewer must look at this control: unsure criteria, attempts to steer the grader,
+        evidence only partly read closely."""
         reasons = [f"not graded: {self.error}"] if self.error else []
         reasons += [f"{c.slug}: {c.needs_review}" for c in self.criteria if c.needs_review]
-        reasons += [f"{f.rule}: {f.message}" for f in self.flags if f.rule.startswith("injection")]
+        reasons += [f"{f.rule}: {f.message}" for f in self.flags
+                    if f.rule.startswith("injection") or f.rule == "evidence.sampled"]
         return reasons
 
     @property

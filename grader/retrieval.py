@@ -16,7 +16,7 @@ import numpy as np
 
 from grader.catalogue import Control, Criterion
 from grader.config import DEFAULTS, get_settings
-from grader.models import Chunk, ControlEvidence, RetrievedEvidence, ScoredChunk
+from grader.models import Chunk, ControlEvidence, RetrievedEvidence, SampledFile, ScoredChunk
 from grader.text import rx, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -59,11 +59,55 @@ def fuse(*rankings: list[int]) -> list[float]:
     return [sum(1.0 / (RRF_K + r[i] + 1) for r in rankings) for i in range(n)]
 
 
-def bm25_scores(chunks: list[Chunk], query: str) -> list[float]:
+def keyword_ranks(control: Control, chunks: list[Chunk], queries: list[str]) -> list[tuple[list[int], list[int]]]:
+    """Per criterion, each chunk's rank by BM25 and by cue hits, fused (one BM25 index per
+    control: building it is the costly part, and it does not depend on the query)."""
     from rank_bm25 import BM25Okapi  # light, but only needed when there is something to rank
 
-    corpus = [tokens(c.text) or ["_"] for c in chunks]
-    return list(BM25Okapi(corpus).get_scores(tokens(query)))
+    bm25 = BM25Okapi([tokens(c.text) or ["_"] for c in chunks])
+    ranks = []
+    for criterion, query in zip(control.criteria, queries):
+        by_words = _ranks(list(bm25.get_scores(tokens(query + " " + criterion.slug))))
+        by_cues = _ranks([cue_hits(criterion, c.text) for c in chunks])
+        ranks.append((by_words, by_cues))
+    return ranks
+
+
+def close_reading(chunks: list[Chunk], ranks: list[tuple[list[int], list[int]]], budget: int) -> list[int]:
+    """The chunks to embed: all of them within the budget (characters), else the best by
+    keywords and cues, taken in turn for each criterion, until the budget is spent."""
+    if sum(len(c.text) for c in chunks) <= budget:
+        return list(range(len(chunks)))
+    orders = [sorted(range(len(chunks)), key=lambda i, f=fuse(*r): -f[i]) for r in ranks]
+    chosen: set[int] = set()
+    used = 0
+    for position in range(len(chunks)):
+        for order in orders:
+            i = order[position]
+            if i in chosen:
+                continue
+            if used + len(chunks[i].text) > budget:
+                return sorted(chosen)
+            chosen.add(i)
+            used += len(chunks[i].text)
+    return sorted(chosen)
+
+
+def sampled_files(chunks: list[Chunk], read: list[int]) -> list[SampledFile]:
+    """Per file, how much was read closely, for the files not read whole."""
+    kept = set(read)
+    files: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        files.setdefault(c.source.file, []).append(i)
+    out = []
+    for file, members in files.items():
+        inside = [i for i in members if i in kept]
+        if len(inside) < len(members):
+            out.append(SampledFile(
+                file=file, passages_read=len(inside), passages=len(members),
+                chars_read=sum(len(chunks[i].text) for i in inside), chars=sum(len(chunks[i].text) for i in members),
+            ))
+    return out
 
 
 def chroma_vector_search(
@@ -125,6 +169,7 @@ def retrieve(
     vector_search: VectorSearch | None = chroma_vector_search,
     examples_k: int = DEFAULTS.examples_top_k,
     index_above: int = INDEX_ABOVE_CHUNKS,
+    close_reading_chars: int = DEFAULTS.close_reading_chars,
 ) -> RetrievedEvidence:
     """Best evidence chunks per criterion, plus the closest calibration examples."""
     if embed is None:
@@ -134,34 +179,39 @@ def retrieve(
     chunks = evidence.chunks
     per_criterion: dict[str, list[ScoredChunk]] = {}
     queries = [criterion_query(c) for c in control.criteria]
+    sampled: list[SampledFile] = []
     if chunks:
-        chunk_vectors = chunk_vectors_from_sentences(chunks, evidence, embed)
+        ranks = keyword_ranks(control, chunks, queries)
+        read = close_reading(chunks, ranks, close_reading_chars)
+        sampled = sampled_files(chunks, read)
+        closely = [chunks[i] for i in read]
+        chunk_vectors = chunk_vectors_from_sentences(closely, evidence, embed)
         query_vectors = embed(queries)
-        if vector_search is not None and len(chunks) > index_above:
-            vector_orders = vector_search(chunks, chunk_vectors, list(query_vectors))
-            vector_ranks = [_positions(o, len(chunks)) for o in vector_orders]
+        if vector_search is not None and len(closely) > index_above:
+            vector_orders = vector_search(closely, chunk_vectors, list(query_vectors))
         else:  # small evidence: exact cosine over every chunk beats an index round-trip
-            vector_ranks = [_ranks(list(chunk_vectors @ q)) for q in query_vectors]
-        for criterion, query, v_rank in zip(control.criteria, queries, vector_ranks):
-            kw_rank = _ranks(bm25_scores(chunks, query + " " + criterion.slug))
-            cue_rank = _ranks([cue_hits(criterion, c.text) for c in chunks])
-            fused = fuse(v_rank, kw_rank, cue_rank)
+            vector_orders = [list(np.argsort(-(chunk_vectors @ q), kind="stable")) for q in query_vectors]
+        for criterion, (by_words, by_cues), order in zip(control.criteria, ranks, vector_orders):
+            # A chunk not read closely ranks last by meaning; keywords and cues still rank it.
+            by_meaning = _positions([read[j] for j in order], len(chunks))
+            fused = fuse(by_meaning, by_words, by_cues)
             best = sorted(range(len(chunks)), key=lambda i: -fused[i])[:top_k]
             per_criterion[criterion.slug] = [
                 ScoredChunk(chunk=chunks[i], score=round(fused[i], 6)) for i in best
             ]
-    good, bad = closest_examples(control, evidence, embed, examples_k)
+    good, bad = closest_examples(control, evidence, embed, examples_k, close_reading_chars)
     return RetrievedEvidence(
         control=control.id,
         evidence=evidence,
         per_criterion=per_criterion,
         good_examples=good,
         unacceptable_examples=bad,
+        sampled=sampled,
     )
 
 
 def closest_examples(
-    control: Control, evidence: ControlEvidence, embed: Embed, k: int
+    control: Control, evidence: ControlEvidence, embed: Embed, k: int, budget: int = DEFAULTS.close_reading_chars
 ) -> tuple[list[str], list[str]]:
     """The k good and k unacceptable calibration examples nearest to the partner's answer.
 
@@ -171,7 +221,7 @@ def closest_examples(
     if k <= 0:
         return [], []
     response = next((d.text for d in evidence.documents if not d.attached), "")
-    sentences = [s.text for s in sentence_spans(response)]
+    sentences = [s.text for s in sentence_spans(response[:budget])]  # its direction, at bounded cost
     if sentences:
         from_index = _examples_from_index(control.id, response, k)
         if from_index is not None:

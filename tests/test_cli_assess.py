@@ -79,3 +79,24 @@ def test_an_unknown_control_id_is_listed_counted_and_exit_2_with_the_rest_graded
     report = out.read_text(encoding="utf-8")
     assert "unknown control id 'XYZ-999'" in report and "## OPE-003" in report
     assert "1 input problem(s) listed in the report" in " ".join(result.output.split())
+
+
+def test_evidence_above_the_close_reading_budget_is_named_in_a_note_and_flagged(
+    grader_home: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from grader.config import reset_settings
+
+    monkeypatch.setenv("GRADER_CLOSE_READING_CHARS", "10000")
+    reset_settings()
+    runbook = "\n\n".join(f"Step {i}. The on-call engineer checks dashboard {i} and writes the outcome in the log."
+                          for i in range(600))
+    (tmp_path / "runbook.md").write_text(runbook, encoding="utf-8")
+    (tmp_path / "app.yaml").write_text(
+        "controls:\n  OPE-002:\n    response: Our runbook is attached.\n    attachments: [runbook.md]\n",
+        encoding="utf-8")
+    out = tmp_path / "report.md"
+    result = runner.invoke(app, ["assess", str(tmp_path / "app.yaml"), "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "note: OPE-002: runbook.md: the evidence for OPE-002 is above the close-reading budget" in result.stderr
+    report = out.read_text(encoding="utf-8")
+    assert "Flagged for the reviewer" in report and "evidence.sampled: runbook.md" in report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,21 @@ def test_the_sample_network_example_counts_its_ports_as_concrete_resources(sampl
     example = netsec.criterion("customer-example")
     assert example is not None and example.status == "met"
     assert "port 8080" in example.rationale
+
+
+def test_the_sample_advice_reads_as_advice(sample_assessment) -> None:
+    # The findings of #17 on the sample: the cloudtrail Missing never asks for the bucket its
+    # quote shows, no internal rule text, no doubled full stop where a message meets a quote.
+    from grader.report.render import render
+
+    acct = next(c for c in sample_assessment.controls if c.control == "ACCT-001")
+    cloudtrail = acct.criterion("cloudtrail")
+    assert cloudtrail is not None and any("Object Lock" in q.text for q in cloudtrail.quotes)
+    assert "bucket" not in cloudtrail.missing.lower()
+    for fmt in ("md", "html", "json"):
+        report = render(sample_assessment, fmt)
+        assert "never match" not in report
+        assert not re.search(r"[^.]\.\.(?!\.)", report.replace("../", "")), fmt
 
 
 def test_every_quote_in_the_sample_assessment_occurs_in_its_source(sample_assessment) -> None:

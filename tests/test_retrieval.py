@@ -75,3 +75,39 @@ def test_large_evidence_goes_through_a_chroma_collection_with_the_same_ranking(g
     indexed = retrieve(control, ev, top_k=3, examples_k=0, vector_search=recording_search, index_above=0)
     assert calls == [len(ev.chunks)]
     assert indexed.per_criterion["root-mfa"][0].chunk.id == exact.per_criterion["root-mfa"][0].chunk.id
+
+
+def test_evidence_above_the_budget_is_ranked_by_keywords_and_only_the_best_embedded(
+    grader_home: Path, tmp_path: Path
+) -> None:
+    # ~200,000 characters of filler around two passages: with a 10,000-character budget only a
+    # sample is embedded, the passages are still found, and the sampled file is named.
+    filler = "\n\n".join(
+        f"Section {i}. The cafeteria menu rotates weekly, menu {i} is posted on the board and parking "
+        f"permits for site {i} are renewed each January by the facilities desk." for i in range(1500)
+    )
+    sop = (filler + "\n\nCloudTrail is enabled in all regions and delivers to a dedicated S3 bucket "
+           "with MFA delete.\n\n" + filler + "\n\nMFA is enabled on the root user with a hardware token.\n\n")
+    control = get_catalogue()["ACCT-001"]
+    embedded: list[str] = []
+
+    def counting_embed(texts):
+        from grader.embeddings import embed
+
+        embedded.extend(texts)
+        return embed(texts)
+
+    got = retrieve(control, evidence(tmp_path, "See the attached SOP.", sop), top_k=3, examples_k=0,
+                   embed=counting_embed, close_reading_chars=10_000)
+    assert "CloudTrail is enabled in all regions" in got.per_criterion["cloudtrail"][0].chunk.text
+    assert "MFA is enabled on the root user" in got.per_criterion["root-mfa"][0].chunk.text
+    [sampled] = got.sampled
+    assert sampled.file == "sop.md" and sampled.chars_read <= 10_000 < sampled.chars
+    assert 0 < sampled.passages_read < sampled.passages
+    queries = len(control.criteria)
+    assert sum(map(len, embedded[:-queries])) <= 10_000  # evidence sentences, then the queries
+
+
+def test_evidence_within_the_budget_is_read_whole(grader_home: Path, tmp_path: Path) -> None:
+    got = retrieve(get_catalogue()["ACCT-001"], evidence(tmp_path, "Root has MFA.", FILLER), examples_k=0)
+    assert got.sampled == []

@@ -28,6 +28,7 @@ def assess(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from grader.config import settings_with
+    from grader.engine import SAMPLED_RULE
     from grader.engine import assess as run_assessment
     from grader.engine import make_judge
     from grader.ingest.application import load_application
@@ -66,6 +67,10 @@ def assess(
         f"{result.passed} of {len(result.controls)} controls pass · judge {result.judge}"
         f" · {result.seconds:.1f} s" + (f" · {problems} input problem(s) listed in the report" if problems else "")
     )
+    for control in result.controls:  # evidence above the close-reading budget: said, never silent
+        for flag in control.flags:
+            if flag.rule == SAMPLED_RULE:
+                err.print(f"note: {control.control}: {flag.message}", markup=False, highlight=False, soft_wrap=True)
     # Input problems outrank verdicts: a file that could not be read or an unknown control id
     # means the verdicts are on less than the partner sent (the report still lists them all).
     raise typer.Exit(code=2 if problems else 0 if result.failed == 0 else 1)

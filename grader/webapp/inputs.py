@@ -15,10 +15,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from grader.catalogue import Catalogue, Control, get_catalogue
+from grader.config import get_settings
 from grader.models import Application, Assessment, IngestError
 from grader.webapp import intake
 from grader.webapp.markdown import md_escape
 from grader.webapp.views import ERROR_ICON
+
+# One pasted answer at most (the browser enforces it): 5 MB of text, graded at bounded cost
+# (GRADER_CLOSE_READING_CHARS) like an attachment of that size.
+PASTE_LIMIT_CHARS = 5_000_000
 
 MODE_PASTE = "Answer per control"
 MODE_FILE = "Upload an application file"
@@ -83,6 +88,11 @@ def guide_notes(control: Control) -> None:
 def paste_inputs(catalogue: Catalogue) -> ErrorSlots:
     """One tab per control: the answer text and its files. Returns the error slots."""
     st.text_input("Partner (optional)", key="partner")
+    settings = get_settings()
+    st.caption(f"Each answer takes up to {PASTE_LIMIT_CHARS:,} characters and each file up to "
+               f"{settings.max_file_mb:g} MB. Evidence above {settings.close_reading_chars:,} characters "
+               "for one control is ranked by keywords and only the best part read closely; the "
+               "assessment then says which files and flags the control for the reviewer.")
     errors = st.session_state.get("input_errors", {})
     tabs = st.tabs([(":material/warning: " if errors.get(c.id) else "") + c.id for c in catalogue])
     slots: ErrorSlots = {}
@@ -90,7 +100,7 @@ def paste_inputs(catalogue: Catalogue) -> ErrorSlots:
         with tab:
             st.caption(control.title)
             guide_notes(control)
-            st.text_area("Answer", key=f"answer_{control.id}", height=160,
+            st.text_area("Answer", key=f"answer_{control.id}", height=160, max_chars=PASTE_LIMIT_CHARS,
                          placeholder="Paste the partner's answer for this control…")
             st.file_uploader(
                 "Evidence files", accept_multiple_files=True, key=f"files_{control.id}",

@@ -9,6 +9,8 @@ Session state written here (per browser tab):
     assessment_id   the assessment on screen (a row of the store)
     input_errors    problems with the inputs, keyed by control id or "application"
     last_run        how the last Assess click went (seconds, whether it was cached)
+    assessing       set while an assessment runs; still set on the next page run when the run
+                    was stopped (Cancel), which interrupted_run_notice() then says
 """
 
 from __future__ import annotations
@@ -118,13 +120,15 @@ def judge_for(choice: JudgeChoice, settings: Settings) -> Judge:
 class StatusBox(RunDisplay):
     """A Streamlit status box with a progress bar, collapsed when the run is over."""
 
-    def __init__(self, status, bar, total: int) -> None:
-        self._status, self._bar, self._total = status, bar, total
+    def __init__(self, status, bar, total: int, cancel=None) -> None:
+        self._status, self._bar, self._total, self._cancel = status, bar, total, cancel
 
     def advance(self, control_id: str, done: int, of: int) -> None:
         self._bar.progress(done / of, text=f"{done} of {of} controls graded · {control_id} done")
 
     def finish(self, result: Assessment) -> None:
+        if self._cancel is not None:
+            self._cancel.empty()  # nothing left to cancel
         self._status.update(label=f"Assessed {self._total} controls in {result.seconds:.1f} s",
                             state="complete", expanded=False)
 
@@ -133,7 +137,20 @@ class StatusBox(RunDisplay):
 def status_box(total: int, judge: str) -> Iterator[RunDisplay]:
     with st.status(f"Assessing {total} controls with the {judge} judge…", expanded=True) as status:
         bar = st.progress(0.0, text=f"0 of {total} controls graded")
-        yield StatusBox(status, bar, total)
+        # Any click reruns the page, and Streamlit stops this run at its next progress update:
+        # the button only has to be there. The inputs are widgets' state and stay as they were.
+        cancel = st.empty()
+        cancel.button("Cancel", key="cancel_assessment", icon=":material/cancel:",
+                      help="Stop this assessment after the control being graded. Your answers and files are kept.")
+        yield StatusBox(status, bar, total, cancel)
+
+
+def interrupted_run_notice() -> None:
+    """An assessment that never finished (Cancel, or another click during it) is said once."""
+    if st.session_state.pop("assessing", None):
+        st.warning("The assessment was cancelled before it finished; nothing was saved. "
+                   "Your answers and files are kept: change them or click Assess again.",
+                   icon=":material/cancel:")
 
 
 def run_assessment(application: Application, choice: JudgeChoice, settings: Settings) -> RunOutcome:
@@ -142,11 +159,19 @@ def run_assessment(application: Application, choice: JudgeChoice, settings: Sett
 
 
 def on_assess(choice: JudgeChoice, settings: Settings, slots: ErrorSlots) -> None:
-    mode = st.session_state.get("input_mode", MODE_PASTE)
     missing = missing_llm_setting(choice, settings)
     if missing:
         st.error(missing, icon=ERROR_ICON)
         return
+    # A run Streamlit stops (Cancel, or any click during it) raises through here and leaves
+    # the mark set; the next page run says so (interrupted_run_notice).
+    st.session_state.assessing = True
+    assess_inputs(choice, settings, slots)
+    st.session_state.assessing = False
+
+
+def assess_inputs(choice: JudgeChoice, settings: Settings, slots: ErrorSlots) -> None:
+    mode = st.session_state.get("input_mode", MODE_PASTE)
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="grader-app-") as tmp:

@@ -285,3 +285,25 @@ def test_a_control_stays_open_after_its_override_is_saved(app) -> None:
     panel = control_panel(at, "ACCT-001")
     assert "reviewer:" in panel.label and panel.proto.expanded
     assert not control_panel(at, "ACCT-002").proto.expanded
+
+
+def test_a_cancelled_assessment_is_said_and_the_answers_are_kept(app) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER).run()
+    # What a stopped run leaves behind: Cancel makes Streamlit stop the script mid-assessment,
+    # so the mark set before grading is never cleared.
+    at.session_state["assessing"] = True
+    at.run()
+    assert any("cancelled before it finished" in w.value for w in at.warning)
+    assert at.text_area(key="answer_ACCT-001").value == ACCT_001_ANSWER
+    at.run()  # said once
+    assert not any("cancelled before it finished" in w.value for w in at.warning)
+
+
+def test_a_finished_assessment_leaves_no_cancel_button_and_no_cancelled_notice(app) -> None:
+    at = app()
+    at.text_area(key="answer_ACCT-001").input(ACCT_001_ANSWER)
+    assess(at)
+    assert not any(b.key == "cancel_assessment" for b in at.button)
+    assert not any("cancelled" in w.value for w in at.warning)
+    assert at.session_state["assessing"] is False

@@ -192,3 +192,37 @@ def test_a_reviewer_overrides_downloads_the_report_and_reassesses_from_history(s
             browser.close()
     assert shot.stat().st_size > 10_000
     print(f"\nreviewed, downloaded and re-assessed in a real browser; screenshot {shot}")
+
+
+def test_a_long_assessment_can_be_cancelled_and_the_answers_stay(served_app: str) -> None:
+    """Cancel during a run: the app says it stopped, saved nothing, and kept what was pasted."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's `chromium` package (.ci/run does)")
+    # About 95 KB per answer in three controls: seconds of grading, time to click Cancel (a
+    # browser fills a text area of several hundred KB too slowly for a test).
+    long_answer = "\n\n".join(
+        f"Runbook step {i}: the on-call engineer checks dashboard {i}, notes queue depth {i % 97} and "
+        f"escalates ticket OPS-{i} to the platform team when the alarm stays red." for i in range(600))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(served_app)
+            expect(page.get_by_text("Each answer takes up to 5,000,000 characters", exact=False)).to_be_visible(
+                timeout=60_000)
+            for control in ("OPE-001", "OPE-002", "OPE-003"):
+                page.get_by_role("tab", name=control).click()
+                answer = page.get_by_role("tabpanel", name=control).get_by_label("Answer", exact=True)
+                answer.fill(long_answer)
+                answer.press("Control+Enter")
+                idle(page)
+            page.get_by_role("button", name="Assess", exact=True).click()
+            page.get_by_role("button", name="Cancel").click(timeout=ASSESS_TIMEOUT_MS)
+            expect(page.get_by_text("The assessment was cancelled before it finished", exact=False)).to_be_visible(
+                timeout=ASSESS_TIMEOUT_MS)
+            expect(page.get_by_role("heading", name="Summary")).to_have_count(0)
+            page.get_by_role("tab", name="OPE-002").click()
+            kept = page.get_by_role("tabpanel", name="OPE-002").get_by_label("Answer", exact=True)
+            assert kept.evaluate("e => e.value.length") == len(long_answer)
+        finally:
+            browser.close()

@@ -62,7 +62,7 @@ def test_an_unknown_section_is_refused_with_the_valid_names() -> None:
 
     assert result.exit_code == 2
     assert "unknown section(s) everything" in result.output
-    assert "startup, ingest, assess, scaling, llm" in result.output
+    assert "startup, ingest, assess, scaling, growth, llm" in result.output
 
 
 def test_a_failing_probe_is_a_bench_error_naming_it_not_a_traceback() -> None:
@@ -106,3 +106,34 @@ def test_scaling_lengthens_the_prose_attachments_and_keeps_the_rest(tmp_path: Pa
         assert copy.startswith(original) and len(copy) > 2.5 * len(original)
     pdf = "evidence/security-engagement-sop.pdf"
     assert (tmp_path / "copy" / pdf).read_bytes() == (folder / pdf).read_bytes()
+
+
+def test_growth_evidence_has_the_size_asked_and_no_repeated_sentence(tmp_path: Path) -> None:
+    import yaml
+
+    from bench.growth import pasted_application, prose
+    from grader.ingest.application import load_application
+
+    text = prose(60_000, seed=3)
+    assert len(text) == 60_000
+    sentences = [s for s in text.replace("\n", " ").split(". ") if len(s) > 40]
+    assert len(sentences) == len(set(sentences))
+    app = load_application(pasted_application(tmp_path / "app", 30_000))
+    assert len(app.controls["OPE-001"].response) == 30_000
+    assert yaml.safe_load((tmp_path / "app" / "application.yaml").read_text())["controls"].keys() == {"OPE-001"}
+
+
+def test_the_growth_probe_reads_the_sampled_figures_from_the_graders_own_note() -> None:
+    # The probe parses the finding the engine writes: if its wording changes, this fails here.
+    from bench.probe import sampled_files
+    from grader.catalogue import get_catalogue
+    from grader.config import get_settings
+    from grader.engine import sampling_findings
+    from grader.models import ControlAssessment, ControlEvidence, RetrievedEvidence, SampledFile
+
+    retrieved = RetrievedEvidence(
+        control="OPE-001", evidence=ControlEvidence(control="OPE-001", answered=True),
+        sampled=[SampledFile(file="response", passages_read=190, passages=1_899, chars_read=99_000, chars=1_000_000)])
+    flags = sampling_findings(get_catalogue()["OPE-001"], retrieved, get_settings())
+    result = type("Result", (), {"controls": [ControlAssessment(control="OPE-001", verdict="fail", flags=flags)]})
+    assert sampled_files(result) == [{"control": "OPE-001", "file": "response", "passages": 1899, "passages_read": 190}]
