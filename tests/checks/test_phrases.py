@@ -144,6 +144,9 @@ def prose_rules(text: str) -> list[str]:
 @pytest.mark.parametrize("text", [
     "For the support team, RDP 3389 is open from 0.0.0.0/0 on the jump host.",
     "| sg-admin | inbound: tcp 22 from 0.0.0.0/0 |",
+    # A rule table: the port in one cell and the source in the next.
+    "| 22 | 0.0.0.0/0 | Bastion `kelpie-bastion` | support engineers connect from home |",
+    "mf-bastion-sg | EC2 mf-bastion | Inbound | TCP 22 | 0.0.0.0/0 | Temporary - vendor support",
 ])
 def test_an_admin_port_open_to_the_internet_in_prose_is_the_same_fact_as_in_a_template(text):
     assert prose_rules(text) == ["prose.prose-open-admin-port"]
@@ -155,6 +158,8 @@ def test_an_admin_port_open_to_the_internet_in_prose_is_the_same_fact_as_in_a_te
     # A port and a source in different cells are not read as one rule (the cells may be
     # inbound and outbound columns of one row).
     "| app-nacl | 1024-65535 from 0.0.0.0/0 | 5432/6379 to data subnets |",
+    # A rule table row that denies it.
+    "| public-nacl | 90 | Inbound | 22 | 0.0.0.0/0 | DENY |",
 ])
 def test_a_denied_or_unrelated_port_is_not_the_fact(text):
     assert "prose.prose-open-admin-port" not in prose_rules(text)
