@@ -54,10 +54,11 @@ _LATER_PHASE = re.compile(
 )
 
 # Hedges withhold commitment to the practice itself: not evidence that it is in place.
+# "As fast as possible" says how quickly something is done, not whether it is.
 _HEDGED = re.compile(
     r"\b(?:might|could|where(?:ver)?\s+(?:possible|feasible|practical)|if\s+(?:possible|feasible|"
     r"practical|needed|time\s+permits|the\s+customer\s+(?:wants|asks|requests|agrees|supports))|when\s+(?:possible|"
-    r"feasible|practical)|as\s+(?:far\s+as\s+)?(?:possible|feasible|practical)|try\s+to|tries\s+to|trying\s+to|"
+    r"feasible|practical)|(?<!\bsoon\s)(?<!\bfast\s)(?<!\bquickly\s)(?<!\brapidly\s)(?<!\bearly\s)(?<!\bmuch\s)as\s+(?:far\s+as\s+)?(?:possible|feasible|practical)|try\s+to|tries\s+to|trying\s+to|"
     r"attempt(?:s)?\s+to|ideally|(?:are|is)\s+encouraged|optional(?:ly)?|"
     r"may\s+(?:or\s+may\s+not|be\s+(?:enabled|used|configured|set|applied|turned|sent|exported|"
     r"defined|collected|reviewed|documented|in\s+place|considered))|depend(?:s|ing)\s+on\s+the\s+"

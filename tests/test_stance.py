@@ -25,6 +25,9 @@ def cue(sentence: str, pattern: str) -> tuple[int, int]:
         ("MFA may be enabled on root where possible.", r"\bmfa\b", "hedged"),
         ("Keys are mostly managed in KMS.", r"\bkms\b", "qualified"),
         ("We try to use IAM roles instead of keys.", r"iam roles", "hedged"),
+        # How fast something is done is not a hedge on whether it is.
+        ("The engineer fixes it in the console so the portal is back as fast as possible.", r"console", "asserted"),
+        ("CloudTrail is enabled where possible.", r"cloudtrail", "hedged"),
         # A negation in another clause does not reach the cue.
         ("Root is not used for daily work, and MFA is enabled on it.", r"\bmfa\b", "asserted"),
         # A negation that is part of the cue itself is not counted against it.
