@@ -175,3 +175,19 @@ def test_a_database_in_a_public_subnet_is_found_and_an_internal_url_is_not():
     assert prose_rules("The SQL Server instance sits in a public subnet with an Elastic IP.") == [
         "prose.prose-public-data-store"]
     assert prose_rules("The health check calls http://10.0.1.5/health inside the VPC.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The runner authenticates as the hv-deployer IAM user, whose access key is kept in deploy/config.yml in the repository.",
+    "The IAM user keys for the nightly export are stored in the .env file on the build server.",
+])
+def test_a_long_term_access_key_kept_in_code_or_config_is_a_stated_fact(text):
+    assert "prose.prose-access-key-in-code" in prose_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No access key is kept in the repository; the pipeline assumes a role through OIDC.",
+    "Access keys are never stored in config files.",
+])
+def test_an_access_key_denied_in_code_is_not_the_fact(text):
+    assert "prose.prose-access-key-in-code" not in prose_rules(text)
