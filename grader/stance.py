@@ -218,20 +218,31 @@ _FORBIDDING = re.compile(
 )
 
 
-def forbids(sentence: str, start: int) -> bool:
-    """Is the banned practice at `start` forbidden or denied in its part of the sentence?
+# A consequence starts a clause of its own: "No blocking was needed, so the subnets keep the
+# default NACL" does not forbid the default NACL.
+_CONSEQUENCE = re.compile(r",\s*(?:and\s+)?(?:so|therefore|thus|hence|which\s+is\s+why)\b", re.I)
 
-    Lists run over commas ("shared logins, shared passwords and shared keys are forbidden"),
-    so only semicolons and sentence ends bound the scope.
-    """
+
+def _scope(sentence: str, start: int) -> tuple[int, int]:
+    """The part of the sentence the practice at `start` belongs to: bounded by semicolons,
+    colons, a consequence (", so ...") and the sentence ends, not by commas, since lists run
+    over commas ("shared logins, shared passwords and shared keys are forbidden")."""
     lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
-    hi = sentence.find(";", start)
-    return bool(_FORBIDDING.search(sentence[lo: hi if hi >= 0 else len(sentence)]))
+    lo = max([lo, *(m.end() for m in _CONSEQUENCE.finditer(sentence, 0, start))])
+    ends = [i for i in (sentence.find(";", start),) if i >= 0]
+    ends += [m.start() for m in _CONSEQUENCE.finditer(sentence, start)][:1]
+    return lo, min(ends, default=len(sentence))
+
+
+def forbids(sentence: str, start: int) -> bool:
+    """Is the banned practice at `start` forbidden or denied in its part of the sentence?"""
+    lo, hi = _scope(sentence, start)
+    return bool(_FORBIDDING.search(sentence[lo:hi]))
 
 
 def forbidden_before(sentence: str, start: int) -> bool:
     """Is the fact at `start` denied or forbidden by what precedes it in its part of the
     sentence ("No security group allows SSH (22) from 0.0.0.0/0")? What follows it ("...
     http://hooks.example, as the vendor has no TLS endpoint") does not undo the fact."""
-    lo = max(sentence.rfind(";", 0, start), sentence.rfind(":", 0, start)) + 1
+    lo, _ = _scope(sentence, start)
     return bool(_FORBIDDING.search(sentence[lo:start]))

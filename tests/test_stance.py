@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from grader.stance import classify
+from grader.stance import classify, forbids
 
 
 def cue(sentence: str, pattern: str) -> tuple[int, int]:
@@ -46,3 +46,11 @@ def test_classify(sentence: str, pattern: str, expected: str) -> None:
 ])
 def test_an_exception_that_narrows_the_scope_is_read_as_excepted(sentence):
     assert classify(sentence) == "excepted"
+
+
+def test_a_consequence_is_a_clause_of_its_own_for_what_forbids_a_practice() -> None:
+    kept = "No blocking has been required so far, so the subnets use the VPC default network ACL."
+    assert not forbids(kept, kept.index("default"))
+    assert forbids("Shared logins, shared passwords and shared keys are forbidden.", 0)
+    denied = "The subnets never use the default network ACL, so each tier has its own."
+    assert forbids(denied, denied.index("default"))
