@@ -93,9 +93,13 @@ class Criterion(_Model):
     # For `evidence: document`: what the document must show, at least one regex, to be the
     # artifact at all (a cost artifact has figures; an SOP reads as a procedure or policy).
     document_shows: list[str] = Field(default_factory=list)
+    # ... and what its title says it is instead, regexes over its opening lines (a cost
+    # modelling procedure is a procedure, not the cost estimate of one customer).
+    document_is_not: list[str] = Field(default_factory=list)
     fix: str  # how to remedy the criterion when it is not met
 
-    _cues_compile = field_validator("cues", "prohibitions", "defect_terms", "accepted_links", "document_shows")(
+    _cues_compile = field_validator("cues", "prohibitions", "defect_terms", "accepted_links", "document_shows",
+                                    "document_is_not")(
         classmethod(lambda cls, v: _compiled(v))
     )
 

@@ -18,12 +18,18 @@ def accepted_attachments(criterion: Criterion, documents: list[Document]) -> lis
     return [d for d in documents if d.attached and (not kinds or d.kind in kinds)]
 
 
+TITLE_CHARS = 200  # a document's title and first lines: what it says it is
+
+
 def shows_the_artifact(criterion: Criterion, doc: Document) -> bool:
     """Does the document read as the artifact the criterion asks for (`document_shows`)?
     A diagram or image cannot be read here: a person checks it."""
-    if not criterion.document_shows or doc.needs_human_review:
+    if doc.needs_human_review:
         return True
-    return any(rx(pattern).search(doc.text) for pattern in criterion.document_shows)
+    opening = doc.text[:TITLE_CHARS]
+    if any(rx(pattern).search(opening) for pattern in criterion.document_is_not):
+        return False
+    return not criterion.document_shows or any(rx(pattern).search(doc.text) for pattern in criterion.document_shows)
 
 
 def accepted_link(criterion: Criterion, documents: list[Document]) -> Quote | None:

@@ -135,3 +135,14 @@ def test_a_markdown_heading_cut_after_its_number_is_still_a_heading():
     body_start = doc.text.index("When")
     body = Sentence(doc, body_start, len(doc.text) - 1, doc.text[body_start:-1])
     assert title.heading and not body.heading
+
+
+def test_a_document_titled_as_something_else_is_not_the_artifact_even_with_figures():
+    # A costing procedure quotes example figures; it is how to estimate, not this customer's estimate.
+    ctrl = control(slug="alerting", evidence="document", attachment_kinds=["markdown"],
+                   document_shows=[r"\$\d"], document_is_not=[r"\bprocedure\b"])
+    procedure = Document(path="sop.md", kind="markdown", text="FIN-SOP-002 Cloud Cost Modelling Procedure\n"
+                                                               "Example: a $4,000 monthly estimate.")
+    estimate = Document(path="estimate.md", kind="markdown", text="Tregaron - AWS estimate\nTotal $4,210 per month.")
+    assert decide([], ctrl, documents=[procedure]).status == "not_met"
+    assert decide([], ctrl, documents=[estimate]).status != "not_met"
