@@ -8,6 +8,7 @@ asserts it (grader/stance.py): denied, planned or hedged, it is not the fact.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,9 +44,45 @@ def asserted(sentence: str, span: tuple[int, int]) -> bool:
     return classify(sentence, span) == "asserted" and not forbidden_before(sentence, span[0])
 
 
+# An Availability Zone id (eu-west-1a), and words that say the workload spans several.
+_AZ_ID = re.compile(r"\b(?:[a-z]{2}-[a-z]+-\d[a-f])\b")
+_SEVERAL_AZS = re.compile(
+    r"\bmulti-?az\b|\b(?:two|three|four|2|3|4|multiple|several|both|all|different|separate|each|every|"
+    r"other|second)\s+(?:of\s+the\s+)?(?:availability\s+zones?|azs?)\b|\bacross\s+(?:the\s+)?"
+    r"(?:availability\s+zones|azs)\b|\b(?:availability\s+zones|azs)\s*\(",
+    re.I,
+)
+
+
+def _spans_several_zones(doc: Document) -> bool:
+    """Says, as a fact, that the workload spans several zones ("should ... where feasible" does not)."""
+    for sentence in doc.sentences():
+        m = _SEVERAL_AZS.search(sentence.text)
+        if m and asserted(sentence.text, m.span()):
+            return True
+    return False
+
+
+def single_az_answer(documents: list[Document]) -> list[Finding]:
+    """The answer places its resources in one Availability Zone, by id, and never says the
+    workload spans more: "the web tier ... in the private app subnet of eu-west-1a; RDS ... in
+    the private data subnet of eu-west-1a"."""
+    answer = next((d for d in documents if not d.attached), None)
+    if answer is None:
+        return []
+    zones = {m.group(0) for m in _AZ_ID.finditer(answer.text)}
+    if len(zones) != 1 or any(_spans_several_zones(d) for d in documents if not d.structured):
+        return []
+    zone = next(iter(zones))
+    first = _AZ_ID.search(answer.text)
+    return [finding("prose", "single-az", f"Every resource the answer places is in one Availability Zone "
+                    f"({zone}), and nothing in the evidence says the workload spans more.",
+                    answer.provenance(*first.span()))]
+
+
 def findings(documents: list[Document]) -> list[Finding]:
     """Every asserted prose fact in the documents' text (templates are checked as data)."""
-    out = []
+    out = single_az_answer(documents)
     for doc in documents:
         if doc.structured:
             continue

@@ -191,3 +191,14 @@ def test_a_long_term_access_key_kept_in_code_or_config_is_a_stated_fact(text):
 ])
 def test_an_access_key_denied_in_code_is_not_the_fact(text):
     assert "prose.prose-access-key-in-code" not in prose_rules(text)
+
+
+def test_an_answer_placing_everything_in_one_zone_warns_high_availability():
+    one_zone = ("The web tier runs in the Auto Scaling group lms-asg in the private app subnet of eu-west-1a; "
+                "RDS for MySQL sits in the private data subnet of eu-west-1a.")
+    assert prose_rules(one_zone) == ["prose.single-az"]
+    # A hedge is no second zone; a fact is.
+    assert prose_rules(one_zone + " Workloads should span multiple Availability Zones where feasible.") == [
+        "prose.single-az"]
+    assert prose_rules(one_zone + " A standby replica runs in a second Availability Zone.") == []
+    assert prose_rules("The NAT gateway sits in eu-west-1a and eu-west-1b.") == []
