@@ -200,10 +200,11 @@ def _suggestion(raw_id: object, cid: str) -> str:
 
 
 def _twice(first: tuple[object, int | None], later: tuple[object, int | None]) -> str:
-    """Where a control was given twice: "lines 5 and 9", "as 'ACCT-001' and 'acct 001'"."""
+    """Where a control was given twice: " (lines 5 and 9)", " (as 'ACCT-001' and 'acct 001')"."""
     where = f"lines {first[1]} and {later[1]}" if first[1] and later[1] else ""
-    spelt = f"as {first[0]!r} and {later[0]!r}" if first[0] != later[0] or not where else ""
-    return ", ".join(part for part in (where, spelt) if part)
+    spelt = f"as {first[0]!r} and {later[0]!r}" if first[0] != later[0] else ""
+    shown = ", ".join(part for part in (where, spelt) if part)
+    return f" ({shown})" if shown else ""
 
 
 def _merged(first: ControlAnswer, later: ControlAnswer) -> ControlAnswer:
@@ -246,7 +247,7 @@ def _from_mapping(path: Path, data: object) -> Application:
         errors.extend(problems)
         if cid in controls:
             errors.append(IngestError(file=name, control=cid, message=(
-                f"{cid} is given twice ({_twice(first_given[cid], (raw_id, line))}): both answers are graded "
+                f"{cid} is given twice{_twice(first_given[cid], (raw_id, line))}: both answers are graded "
                 "together, as one; write them as one entry")))
             answer = _merged(controls[cid], answer)
         else:
@@ -269,6 +270,7 @@ def _entry(cid: str, entry: object, name: str) -> tuple[ControlAnswer, list[Inge
         errors.append(IngestError(file=name, control=cid, message=f"{cid}: {message}"))
 
     if entry is None:
+        problem("the entry is empty: graded as not answered")
         return ControlAnswer(control=cid), errors
     if isinstance(entry, str):
         entry = {"response": entry}
