@@ -59,7 +59,8 @@ def find_injections(evidence: ControlEvidence) -> list[Finding]:
     for doc in evidence.documents:
         covered_to = -1
         for s in sentence_spans(doc.text):
-            if s.start < covered_to or not _INJECTION.search(s.text):
+            m = _INJECTION.search(s.text) if s.start >= covered_to else None
+            if m is None:
                 continue
             start, end = _block(doc.text, s.start, s.end)
             covered_to = end
@@ -67,7 +68,16 @@ def find_injections(evidence: ControlEvidence) -> list[Finding]:
                 control=evidence.control,
                 severity="warn",
                 rule="injection.instruction-to-grader",
-                message=f"Instruction addressed to the grader, ignored as evidence: \"{s.text[:160]}\"",
+                message=f"Instruction addressed to the grader, ignored as evidence: \"{_quoted(s.text, m)}\"",
                 source=doc.provenance(start, end),
             ))
     return findings
+
+
+def _quoted(sentence: str, match: re.Match[str], limit: int = 160) -> str:
+    """The instruction as the reviewer must see it: the sentence, or in a long one (a JSON
+    file is one "sentence") the part around the instruction."""
+    if len(sentence) > limit:
+        start = max(0, match.start() - 40)
+        sentence = ("…" if start else "") + sentence[start:start + limit] + "…"
+    return " ".join(sentence.split())
