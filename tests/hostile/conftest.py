@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from grader.cli import app as cli
 from grader.config import reset_settings
+from tests.app.conftest import app, local_store, store  # noqa: F401 - the app tests' fixtures, shared
 
 
 @pytest.fixture(scope="module")
