@@ -226,8 +226,10 @@ def _from_mapping(path: Path, data: object) -> Application:
         hint = " (this looks like an eval case; use `grader eval`)" if "expected" in data else ""
         raise ApplicationError(f"{path}: no 'controls' mapping{hint}")
     top = data if isinstance(data, _Pairs) else _Pairs(list(data.items()))
-    errors = [IngestError(file=name, message=f"{key!r} appears twice{_where(line)}; the later one is used")
-              for key, line in top.repeated() if key != "controls"]
+    errors = [IngestError(file=name, message=(f"'controls' appears twice{_where(line)}: the controls of both are graded"
+                                              if key == "controls" else
+                                              f"{key!r} appears twice{_where(line)}; the later one is used"))
+              for key, line in top.repeated()]
     errors += [IngestError(file=name, message=f"unknown top-level key {key!r} ignored")
                for key in data if key not in _TOP_KEYS]
     entries = [(raw_id, entry, line) for table in top.values_of("controls") if isinstance(table, dict)

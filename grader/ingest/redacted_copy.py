@@ -5,7 +5,7 @@ hold a credential the grader found, any more than a report or a prompt may. The 
 the ones ingestion finds (the file is read as the grader reads it), and each is removed from
 every text of the copy, with its lines one by one (a key block may be split over paragraphs):
 
-  text, JSON, YAML, Terraform, any other kind   redacted as text (bytes that are not UTF-8 kept)
+  text, JSON, YAML, Terraform                   redacted as text (bytes that are not UTF-8 kept)
   DOCX, XLSX                                    every XML part: a paragraph's runs (or a shared
                                                 string's) are redacted together, since Word
                                                 splits a word over runs
@@ -14,6 +14,7 @@ every text of the copy, with its lines one by one (a key block may be split over
                                                 redacted text, page by page (layout and images
                                                 are not kept); otherwise the file as it came
   PNG, JPEG                                     as they came: the grader reads no text in them
+  a kind the grader does not read, or a PDF, DOCX, XLSX or image it could not read: not kept
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from grader.ingest.secrets import MARKER, found_values, redact
 from grader.models import Document
 
 _PIECE_MIN = 8  # a line of a multi-line secret this long is a secret on its own
+_IMAGES = (".png", ".jpg", ".jpeg")
+_BINARY = (".pdf", ".docx", ".xlsx", *_IMAGES)  # unreadable means unsearchable
 _DIAGRAM = re.compile(r"(<diagram\b[^>]*>)([^<]+)(</diagram>)")
 
 
@@ -213,14 +216,17 @@ def redacted_copy(name: str, content: bytes) -> bytes | None:
     """`content` with every secret the grader finds in it replaced by its marker.
 
     None when the copy cannot be made safely (then nothing is kept): a file the grader refuses
-    to open (too large, a zip bomb), or a PDF holding a secret that cannot be rebuilt.
+    to open (too large, a zip bomb), of a kind it does not read, a PDF, DOCX or XLSX it could
+    not read, or a PDF holding a secret that cannot be rebuilt.
     """
+    from grader.ingest.readers import READERS
+
     suffix = Path(name).suffix.lower()
-    if suffix in (".png", ".jpg", ".jpeg"):
-        return content
     document, refused = _read(name, content)
-    if refused:  # never opened by the grader, so it cannot say what is in it: not kept
-        return None
+    if refused or suffix not in READERS or (document is None and suffix in _BINARY):
+        return None  # the grader could not read it, so it cannot tell what secrets it holds
+    if suffix in _IMAGES:
+        return content  # a real image (its signature checked): the grader reads no text in it
     known = _with_pieces(_found(document))
     if suffix == ".pdf":
         if not known or document is None:

@@ -246,6 +246,17 @@ def test_a_control_given_twice_in_a_json_application_keeps_both_answers(tmp_path
            "write them as one entry" in [e.message for e in application.errors]
 
 
+def test_a_controls_mapping_given_twice_keeps_the_controls_of_both(tmp_path: Path) -> None:
+    (tmp_path / "application.yaml").write_text(
+        "controls:\n  OPE-001: Dashboards.\ncontrols:\n  OPE-002: A runbook.\n", encoding="utf-8")
+
+    application = load_application(tmp_path / "application.yaml")
+
+    assert sorted(application.controls) == ["OPE-001", "OPE-002"]
+    assert [e.message for e in application.errors] == [
+        "'controls' appears twice (line 3): the controls of both are graded"]
+
+
 def test_an_application_file_nested_without_end_is_one_line_and_exit_2(module_home: Path, tmp_path: Path) -> None:
     (tmp_path / "application.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
 

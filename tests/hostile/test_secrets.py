@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from grader.config import Settings
 from grader.embeddings import MiniLMEmbedder
 from grader.engine import make_judge
 from grader.ingest.readers import read
@@ -218,3 +219,23 @@ def test_each_secret_is_a_finding_where_it_was_found(graded: Graded) -> None:
     result = graded.store.load(graded.assessment_id)
     files = {f.source.file for c in result.controls for f in c.flags if f.rule.startswith("secret.") and f.source}
     assert files == {"response", *(name for names in ATTACHED.values() for name in names)}
+
+
+def test_a_file_the_grader_cannot_read_is_not_kept_and_named_on_reopening(module_home: Path, tmp_path: Path) -> None:
+    # It could hold a secret the grader has no way to find: an export the grader does not read,
+    # a "picture" that is really text.
+    key = planted.access_key_id("not-kept")
+    uploads = [intake.Upload(name="credentials.csv", content=f"ci-deployer,{key.value}\n".encode()),
+               intake.Upload(name="diagram.png", content=f"aws_access_key_id = {key.value}\n".encode())]
+    application = intake.application_from_answers({"ACCT-002": "We use roles."}, {"ACCT-002": uploads}, tmp_path)
+    store = open_store()
+
+    graded_id = session.grade(application, JudgeChoice(), Settings(), store, RunCache(),
+                              lambda c, s: make_judge("offline")).assessment_id
+
+    result, stored = store.load(graded_id), store.inputs(graded_id)
+
+    assert {e.file for c in result.controls for e in c.errors} == {"credentials.csv", "diagram.png"}
+    assert stored.files == {}
+    assert intake.reopened(stored.application, stored.files).not_kept == {"ACCT-002": ["credentials.csv", "diagram.png"]}
+    assert leaks("the store", (module_home / "assessments.sqlite").read_bytes(), [key]) == []
