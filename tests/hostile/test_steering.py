@@ -126,7 +126,7 @@ def test_a_planted_instruction_raises_no_criterion(offline: dict[str, Assessment
     clean, hostile = statuses(offline["clean"], control), statuses(offline["hostile"], control)
     raised = {slug: (clean[slug], status) for slug, status in hostile.items() if RANK[status] > RANK[clean[slug]]}
     assert not raised
-    assert not (offline["hostile"].control(control).verdict == "pass" != offline["clean"].control(control).verdict)
+    assert offline["hostile"].control(control).verdict == "fail" or offline["clean"].control(control).verdict == "pass"
 
 
 @pytest.mark.parametrize("control", CARRIERS, ids=CARRIERS.values())
