@@ -75,6 +75,9 @@ class Document(_Model):
     segments: list[Segment] = Field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = Field(default_factory=list)
+    # What the partner must hear: the file was read, but not all of it or not as sent (nested
+    # too deep to be read as data, empty). Each becomes an input problem naming the file.
+    problems: list[str] = Field(default_factory=list)
     # Structured payload for deterministic checks (parsed JSON/YAML/HCL, draw.io shapes).
     data: dict | list | None = None
     needs_human_review: bool = False  # images, scanned PDFs: nothing to read, a person must look

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from grader.models import ControlEvidence, Finding
+from grader.models import ControlEvidence, Finding, Provenance
 from grader.text import sentence_spans
 
 _INJECTION = re.compile(
@@ -36,12 +36,31 @@ def _block(text: str, start: int, end: int) -> tuple[int, int]:
     return (lo + 2 if lo >= 0 else 0), (hi if hi >= 0 else len(text))
 
 
+def addresses_grader(file_name: str) -> bool:
+    """Does a file name carry an instruction to the grader ("ignore-previous-instructions.pdf")?"""
+    return bool(_INJECTION.search(re.sub(r"[-_.+]+", " ", file_name)))
+
+
+def _named(evidence: ControlEvidence) -> list[Finding]:
+    """A file's name is partner text too: the judges never read it as evidence, but a model
+    sees it, so one addressed to the grader is flagged like a sentence."""
+    names = [d.path for d in evidence.documents if d.attached] + [e.file for e in evidence.errors]
+    return [Finding(
+        control=evidence.control,
+        severity="warn",
+        rule="injection.instruction-to-grader",
+        message=f"File name addressed to the grader, ignored as evidence: \"{name[:160]}\"",
+        source=Provenance(file=name),
+    ) for name in dict.fromkeys(names) if addresses_grader(name)]
+
+
 def find_injections(evidence: ControlEvidence) -> list[Finding]:
-    findings = []
+    findings = _named(evidence)
     for doc in evidence.documents:
         covered_to = -1
         for s in sentence_spans(doc.text):
-            if s.start < covered_to or not _INJECTION.search(s.text):
+            m = _INJECTION.search(s.text) if s.start >= covered_to else None
+            if m is None:
                 continue
             start, end = _block(doc.text, s.start, s.end)
             covered_to = end
@@ -49,7 +68,16 @@ def find_injections(evidence: ControlEvidence) -> list[Finding]:
                 control=evidence.control,
                 severity="warn",
                 rule="injection.instruction-to-grader",
-                message=f"Instruction addressed to the grader, ignored as evidence: \"{s.text[:160]}\"",
+                message=f"Instruction addressed to the grader, ignored as evidence: \"{_quoted(s.text, m)}\"",
                 source=doc.provenance(start, end),
             ))
     return findings
+
+
+def _quoted(sentence: str, match: re.Match[str], limit: int = 160) -> str:
+    """The instruction as the reviewer must see it: the sentence, or in a long one (a JSON
+    file is one "sentence") the part around the instruction."""
+    if len(sentence) > limit:
+        start = max(0, match.start() - 40)
+        sentence = ("…" if start else "") + sentence[start:start + limit] + "…"
+    return " ".join(sentence.split())

@@ -37,7 +37,8 @@ def _report(path: Path) -> dict:
     return {
         "file": str(path), "read": True, "type": result.kind, "pages": result.pages,
         "chunks": len(chunk_document(result, "ingest")), "secrets": len(markers(result.text)),
-        "needs_human_review": result.needs_human_review, "warnings": result.warnings, "errors": [],
+        "needs_human_review": result.needs_human_review, "warnings": [*result.problems, *result.warnings],
+        "errors": [],
     }
 
 

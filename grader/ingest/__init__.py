@@ -9,12 +9,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from grader.ingest.chunking import chunk_document
 from grader.ingest.readers import read, redact_document
 from grader.models import ControlAnswer, ControlEvidence, Document, IngestError, Segment
+
+
+_LINK = re.compile(r"\[[^\]]*\]\(\s*\S+?\s*\)|<?(?:https?://|www\.)\S+>?", re.IGNORECASE)
+
+
+def only_links(response: str) -> list[str]:
+    """The links of an answer that is nothing but links (else []): the grader follows none."""
+    links = [m.group(0) for m in _LINK.finditer(response)]
+    rest = _LINK.sub(" ", response)
+    return links if links and not any(ch.isalnum() for ch in rest) else []
 
 
 def response_document(response: str) -> Document:
@@ -41,6 +52,13 @@ def ingest_control(answer: ControlAnswer, base_dir: Path, reader: Reader | None 
     errors: list[IngestError] = []
     if answer.response.strip():
         documents.append(response_document(answer.response))
+    links = only_links(documents[0].text) if documents else []
+    if links:
+        errors.append(IngestError(file="response", control=answer.control, message=(
+            f"the answer is only a link ({links[0][:100]}{' …' if len(links) > 1 else ''}): the grader does not "
+            "follow links, so what it points to was not graded; paste that text or attach the document "
+            "(a link counts by itself only where a control accepts one, such as an AWS Pricing Calculator "
+            "estimate for COST-001)")))
     listed = answer.attachments
     for twice in dict.fromkeys(a for a in listed if listed.count(a) > 1):
         errors.append(IngestError(file=twice, control=answer.control,
@@ -51,6 +69,8 @@ def ingest_control(answer: ControlAnswer, base_dir: Path, reader: Reader | None 
             errors.append(result.model_copy(update={"control": answer.control}))
         else:
             documents.append(result)
+            errors += [IngestError(file=result.path, message=problem, control=answer.control)
+                       for problem in result.problems]
     return ControlEvidence(
         control=answer.control,
         answered=answer.answered,

@@ -8,8 +8,10 @@ file that cannot be read at all raises ApplicationError.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import posixpath
 import re
 from functools import cache
 from pathlib import Path
@@ -97,45 +99,85 @@ def _check_attachments(answer: ControlAnswer, base_dir: Path) -> tuple[list[str]
 # --------------------------------------------------------------------------- YAML / JSON
 
 
-class _TrackingLoader(yaml.SafeLoader):
-    """SafeLoader that remembers duplicate mapping keys instead of silently keeping the last."""
+class _Pairs(dict):
+    """A mapping as written: every key/value pair in order, duplicates included, with the
+    line each key is on (YAML only). As a dict it holds the last value of each key."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
+    def __init__(self, pairs: list[tuple[object, object]] | None = None) -> None:
+        super().__init__()
+        self.pairs: list[tuple[object, object, int | None]] = []
+        for key, value in pairs or []:
+            self.add(key, value, None)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark.line + 1))
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
+    def add(self, key: object, value: object, line: int | None) -> None:
+        self.pairs.append((key, value, line))
+        self[key] = value
+
+    def repeated(self) -> list[tuple[object, int | None]]:
+        """(key, line of its later occurrence) for every key written more than once."""
+        seen: set[object] = set()
+        out = []
+        for key, _, line in self.pairs:
+            if key in seen:
+                out.append((key, line))
+            seen.add(key)
+        return out
+
+    def values_of(self, key: object) -> list[object]:
+        return [value for k, value, _ in self.pairs if k == key]
 
 
-def _parse(path: Path) -> tuple[object, list[tuple[str, int]]]:
+def _where(line: int | None) -> str:
+    return f" (line {line})" if line else ""
+
+
+class _PairsLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings are _Pairs: a key given twice is kept twice, never dropped."""
+
+
+def _construct_pairs(loader: _PairsLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+    data = _Pairs()
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark) from None
+        data.add(key, loader.construct_object(value_node, deep=True), key_node.start_mark.line + 1)
+
+
+_PairsLoader.add_constructor("tag:yaml.org,2002:map", _construct_pairs)
+
+
+def _parse(path: Path) -> object:
     try:
         text = decode_utf8(path.read_bytes())
     except ReadError as exc:
         raise ApplicationError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ApplicationError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text), []
-        except json.JSONDecodeError as exc:
-            raise ApplicationError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    loader = _TrackingLoader(text)
     try:
-        return loader.get_single_data(), loader.duplicates
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ApplicationError(f"{path}: invalid YAML{where}: {problem}") from None
-    finally:
-        loader.dispose()
+        if path.suffix.lower() == ".json":
+            try:
+                return json.loads(text, object_pairs_hook=_Pairs)
+            except json.JSONDecodeError as exc:
+                raise ApplicationError(
+                    f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        loader = _PairsLoader(text)
+        try:
+            return loader.get_single_data()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ApplicationError(f"{path}: invalid YAML{where}: {problem}") from None
+        finally:
+            loader.dispose()
+    except (RecursionError, MemoryError):
+        raise ApplicationError(f"{path}: nested too deeply to read as an application") from None
 
 
 def _text(value: object) -> str | None:
@@ -146,8 +188,34 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _from_mapping(path: Path, parsed: tuple[object, list[tuple[str, int]]]) -> Application:
-    data, duplicates = parsed
+def _suggestion(raw_id: object, cid: str) -> str:
+    """The fix for an id that is none of the eleven: the controls it was probably meant as."""
+    family = [c for c in CONTROL_IDS if c.split("-")[0] == cid.split("-")[0]]
+    close = family or difflib.get_close_matches(cid, CONTROL_IDS, n=3, cutoff=0.5)
+    if close:
+        return (f"unknown control id {raw_id!r}: not one of the eleven common controls, so this answer "
+                f"was not graded; did you mean {' or '.join(close)}? (all: {', '.join(CONTROL_IDS)})")
+    return (f"unknown control id {raw_id!r}: not one of the eleven common controls, so this answer was "
+            f"not graded; expected one of {', '.join(CONTROL_IDS)}")
+
+
+def _twice(first: tuple[object, int | None], later: tuple[object, int | None]) -> str:
+    """Where a control was given twice: " (lines 5 and 9)", " (as 'ACCT-001' and 'acct 001')"."""
+    where = f"lines {first[1]} and {later[1]}" if first[1] and later[1] else ""
+    spelt = f"as {first[0]!r} and {later[0]!r}" if first[0] != later[0] else ""
+    shown = ", ".join(part for part in (where, spelt) if part)
+    return f" ({shown})" if shown else ""
+
+
+def _merged(first: ControlAnswer, later: ControlAnswer) -> ControlAnswer:
+    """Both answers to one control, as one: nothing the partner wrote is dropped."""
+    texts = [t for t in (first.response.strip(), later.response.strip()) if t]
+    response = "\n\n".join(dict.fromkeys(texts))
+    return first.model_copy(update={"response": response,
+                                    "attachments": list(dict.fromkeys([*first.attachments, *later.attachments]))})
+
+
+def _from_mapping(path: Path, data: object) -> Application:
     name = path.name
     if not isinstance(data, dict) or not isinstance(data.get("controls"), (dict, type(None))):
         raise ApplicationError(
@@ -157,30 +225,43 @@ def _from_mapping(path: Path, parsed: tuple[object, list[tuple[str, int]]]) -> A
     if "controls" not in data:
         hint = " (this looks like an eval case; use `grader eval`)" if "expected" in data else ""
         raise ApplicationError(f"{path}: no 'controls' mapping{hint}")
-    errors = [
-        IngestError(file=name, message=f"{key!r} appears twice (line {line}); the later entry is used")
-        for key, line in duplicates
-    ]
+    top = data if isinstance(data, _Pairs) else _Pairs(list(data.items()))
+    errors = [IngestError(file=name, message=(f"'controls' appears twice{_where(line)}: the controls of both are graded"
+                                              if key == "controls" else
+                                              f"{key!r} appears twice{_where(line)}; the later one is used"))
+              for key, line in top.repeated()]
     errors += [IngestError(file=name, message=f"unknown top-level key {key!r} ignored")
                for key in data if key not in _TOP_KEYS]
+    entries = [(raw_id, entry, line) for table in top.values_of("controls") if isinstance(table, dict)
+               for raw_id, entry, line in (table.pairs if isinstance(table, _Pairs) else
+                                           [(k, v, None) for k, v in table.items()])]
     controls: dict[str, ControlAnswer] = {}
-    for raw_id, entry in (data.get("controls") or {}).items():
+    first_given: dict[str, tuple[object, int | None]] = {}
+    for raw_id, entry, line in entries:
         cid = normalised_control_id(raw_id)
         if cid in CONTROL_IDS and cid != str(raw_id).strip().upper():  # letter case alone is no mistake
             errors.append(IngestError(file=name, control=cid, message=(
                 f"control id {raw_id!r} read as {cid}; write it as {cid}")))
         if cid not in CONTROL_IDS:
-            errors.append(IngestError(file=name, control=str(raw_id), message=(
-                f"unknown control id {raw_id!r}; expected one of {', '.join(CONTROL_IDS)}")))
+            errors.append(IngestError(file=name, control=str(raw_id), message=_suggestion(raw_id, cid)))
             continue
-        if cid in controls:
-            errors.append(IngestError(file=name, control=cid, message=(
-                f"{cid} is listed twice ({raw_id!r}); the later entry is used")))
         answer, problems = _entry(cid, entry, name)
         errors.extend(problems)
+        if cid in controls:
+            errors.append(IngestError(file=name, control=cid, message=(
+                f"{cid} is given twice{_twice(first_given[cid], (raw_id, line))}: both answers are graded "
+                "together, as one; write them as one entry")))
+            answer = _merged(controls[cid], answer)
+        else:
+            first_given[cid] = (raw_id, line)
         controls[cid] = answer
     return Application(partner=_text(data.get("partner")), program=_text(data.get("program")),
                        controls=controls, errors=errors)
+
+
+def _attachment_path(item: str) -> str:
+    """As written, made comparable: `.\\evidence\\sop.pdf` and `evidence/sop.pdf` are one file."""
+    return posixpath.normpath(item.strip().replace("\\", "/"))
 
 
 def _entry(cid: str, entry: object, name: str) -> tuple[ControlAnswer, list[IngestError]]:
@@ -191,31 +272,45 @@ def _entry(cid: str, entry: object, name: str) -> tuple[ControlAnswer, list[Inge
         errors.append(IngestError(file=name, control=cid, message=f"{cid}: {message}"))
 
     if entry is None:
+        problem("the entry is empty: graded as not answered")
         return ControlAnswer(control=cid), errors
     if isinstance(entry, str):
-        return ControlAnswer(control=cid, response=entry), errors
+        entry = {"response": entry}
     if not isinstance(entry, dict):
         problem("expected a mapping with 'response' and 'attachments'; entry ignored")
         return ControlAnswer(control=cid), errors
-    for key in entry:
+    fields = entry if isinstance(entry, _Pairs) else _Pairs(list(entry.items()))
+    for key in dict.fromkeys(fields):
         if key not in _ENTRY_KEYS | _CASE_KEYS:
             problem(f"unknown key {key!r} ignored")
-    response = _text(entry.get("response"))
-    if response is None and entry.get("response") is not None:
-        problem("'response' must be text; it was ignored")
-    raw = entry.get("attachments") or []
-    if isinstance(raw, str):
-        raw = [raw]
-    attachments: list[str] = []
-    if not isinstance(raw, list):
-        problem("'attachments' must be a list of file paths; it was ignored")
-        raw = []
-    for item in raw:
-        if isinstance(item, str) and item.strip():
-            attachments.append(item.strip())
+    for key, line in fields.repeated():
+        if key in _ENTRY_KEYS:
+            problem(f"{key!r} is given twice{_where(line)}: both are graded")
         else:
-            problem(f"attachment {item!r} is not a file path; ignored")
-    return ControlAnswer(control=cid, response=response or "", attachments=attachments), errors
+            problem(f"{key!r} appears twice{_where(line)}; the later one is used")
+    responses: list[str] = []
+    for given in fields.values_of("response"):
+        text = _text(given)
+        if text is None and given is not None:
+            problem("'response' must be text; it was ignored")
+        elif text:
+            responses.append(text)
+    attachments: list[str] = []
+    for raw in fields.values_of("attachments"):
+        raw = [raw] if isinstance(raw, str) else raw or []
+        if not isinstance(raw, list):
+            problem("'attachments' must be a list of file paths; it was ignored")
+            continue
+        for item in raw:
+            if isinstance(item, str) and item.strip():
+                attachments.append(_attachment_path(item))
+            else:
+                problem(f"attachment {item!r} is not a file path; ignored")
+    response = "\n\n".join(responses)
+    if not response.strip() and not attachments:
+        given = "only whitespace" if any(fields.values_of("response")) else "empty"
+        problem(f"the response is {given} and nothing is attached: graded as not answered")
+    return ControlAnswer(control=cid, response=response, attachments=attachments), errors
 
 
 # --------------------------------------------------------------------------- self-assessment .xlsx
@@ -299,15 +394,18 @@ def _from_workbook(path: Path) -> Application:
                 outside.append(cid)
                 continue
             here = f"sheet {sheet!r} row {number}"
-            if cid in controls:
-                errors.append(IngestError(file=name, control=cid, message=(
-                    f"{cid} appears twice ({where[cid]} and {here}); the first row is used")))
-                continue
             response = texts[response_col] if response_col < len(texts) else ""
             attached = texts[attachments_col] if attachments_col is not None and attachments_col < len(texts) else ""
-            controls[cid] = ControlAnswer(control=cid, response=response,
-                                          attachments=_split_attachments(attached))
-            where[cid] = here
+            answer = ControlAnswer(control=cid, response=response,
+                                   attachments=[_attachment_path(a) for a in _split_attachments(attached)])
+            if cid in controls:
+                errors.append(IngestError(file=name, control=cid, message=(
+                    f"{cid} appears twice ({where[cid]} and {here}): both rows are graded together, as one "
+                    "answer; write them in one row")))
+                answer = _merged(controls[cid], answer)
+            else:
+                where[cid] = here
+            controls[cid] = answer
     if not headed:
         raise ApplicationError(
             f"{path}: no sheet has a response column (a header cell such as 'Partner response'); "

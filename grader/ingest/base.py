@@ -12,6 +12,9 @@ import yaml
 from grader.models import Segment
 
 
+EMPTY = "file is empty: nothing in it to grade"  # a Document problem, said for any kind
+
+
 class ReadError(Exception):
     """A problem with the file's content, worded for the partner (no traceback).
 

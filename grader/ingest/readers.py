@@ -14,7 +14,7 @@ from pathlib import Path
 from grader.config import Settings, get_settings
 from grader.ingest import guards
 from grader.ingest.base import ReadError
-from grader.ingest.secrets import redact, redact_data, remap
+from grader.ingest.secrets import found_values, redact, redact_data, remap
 from grader.models import Document, IngestError, relpath
 
 # extension -> (module in grader.ingest, function). Imported on first use: the PDF, Word,
@@ -30,6 +30,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".yaml": ("structured", "read_yaml"),
     ".yml": ("structured", "read_yaml"),
     ".tf": ("terraform", "read_terraform"),
+    ".tfvars": ("terraform", "read_terraform"),
     ".drawio": ("drawio", "read_drawio"),
     ".xml": ("drawio", "read_drawio"),
     ".png": ("image", "read_image"),
@@ -91,7 +92,7 @@ def read(path: Path, base_dir: Path, settings: Settings | None = None) -> Docume
 def redact_document(document: Document) -> Document:
     """Replace secrets in text and data; segments are moved to the redacted text's offsets."""
     text, hits = redact(document.text)
-    data = redact_data(document.data) if document.data is not None else None
+    data = redact_data(document.data, found_values(document.text, hits)) if document.data is not None else None
     if not hits and data == document.data:
         return document
     segments = [

@@ -104,14 +104,34 @@ def remap(offset: int, hits: list[SecretHit]) -> int:
     return offset + shift
 
 
-def redact_data(value: object) -> object:
-    """Redact every string inside parsed JSON/YAML/HCL/draw.io data."""
+def found_values(text: str, hits: list[SecretHit]) -> dict[str, str]:
+    """secret value -> kind, for each secret `redact(text)` found (the text before redaction)."""
+    return {text[h.original_start:h.original_end]: h.kind for h in hits}
+
+
+def _redact_string(value: str, known: dict[str, str]) -> str:
+    value = redact(value)[0]
+    for secret in sorted(known, key=len, reverse=True):  # longest first: one may contain another
+        if secret in value:
+            value = value.replace(secret, MARKER.format(kind=known[secret]))
+    return value
+
+
+def redact_data(value: object, known: dict[str, str] | None = None) -> object:
+    """Redact every string inside parsed JSON/YAML/HCL/draw.io/workbook data.
+
+    `known` holds secrets found in the document's text (`found_values`): a value recognised
+    there only by its context ("aws_secret_access_key | wJalr...", a Terraform variable's
+    default) stands alone in the data, where no pattern could tell it is a secret.
+    """
+    known = known or {}
     if isinstance(value, str):
-        return redact(value)[0]
+        return _redact_string(value, known)
     if isinstance(value, dict):
-        return {k: redact_data(v) for k, v in value.items()}
+        return {(_redact_string(k, known) if isinstance(k, str) else k): redact_data(v, known)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [redact_data(v) for v in value]
+        return [redact_data(v, known) for v in value]
     return value
 
 

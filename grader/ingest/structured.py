@@ -9,18 +9,25 @@ Document.data is the parsed object with CloudFormation short-form tags in long f
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from grader.ingest.base import ReadError, decode_utf8
+from grader.ingest.base import EMPTY, ReadError, decode_utf8
 from grader.models import Document, Segment
 
 # Top-level keys whose children get a segment each: "Resources.WebSG", "Statement[0]".
 _SPLIT_KEYS = frozenset({"Resources", "Outputs", "Parameters", "Statement"})
 # An alias-heavy file ("billion laughs") expands far beyond its size; refuse past this.
 _MAX_NODES = 1_000_000
+# No template, policy or export nests this deep (CloudFormation's deepest are ~15 levels).
+# A deeper file is read as plain text, and said so: its structure is not checked as data,
+# and the checks that walk data never meet a nesting that exhausts the stack.
+MAX_DEPTH = 40
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class CfnLoader(yaml.SafeLoader):
@@ -137,12 +144,45 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"{problem}{where}"
 
 
+def _json_depth(text: str) -> int:
+    """How deep brackets nest in JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _node_depth(nodes: list[Node]) -> int:
+    """How deep mappings and lists nest in composed YAML (aliases not followed)."""
+    deepest = 0
+    stack = [(node, 1) for node in nodes if isinstance(node, (MappingNode, SequenceNode))]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+        stack += [(c, depth + 1) for c in children if isinstance(c, (MappingNode, SequenceNode))]
+    return deepest
+
+
+def _too_deep(rel: str, kind: str, text: str, depth: int) -> Document:
+    """A file nested past MAX_DEPTH: its text is evidence, its structure is not read."""
+    problem = (f"{kind.upper()} nested {depth} levels deep, more than the {MAX_DEPTH} the grader reads as "
+               "data: read as plain text only; its structure was not checked (IAM, CloudFormation and "
+               "export checks skipped)")
+    return Document(path=rel, kind=kind, text=text, segments=[Segment(start=0, end=len(text))],  # type: ignore[arg-type]
+                    problems=[problem])
+
+
 def read_yaml(path: Path, rel: str) -> Document:
     text = decode_utf8(path.read_bytes())
     try:
         nodes = _compose(text)
     except yaml.YAMLError as exc:
         raise ReadError(f"invalid YAML: {_yaml_problem(exc)}") from None
+    depth = _node_depth(nodes)
+    if depth > MAX_DEPTH:
+        return _too_deep(rel, "yaml", text, depth)
     sizes: dict[int, int] = {}
     if sum(_expanded_size(n, sizes, set()) for n in nodes) > _MAX_NODES:
         raise ReadError(f"YAML expands to more than {_MAX_NODES:,} values through aliases; refused")
@@ -155,6 +195,9 @@ def read_yaml(path: Path, rel: str) -> Document:
 
 def read_json(path: Path, rel: str) -> Document:
     text = decode_utf8(path.read_bytes())
+    depth = _json_depth(text)
+    if depth > MAX_DEPTH:
+        return _too_deep(rel, "json", text, depth)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -174,10 +217,8 @@ def _document(rel: str, kind: str, text: str, documents: list[object], nodes: li
     if data is not None and not isinstance(data, (dict, list)):
         warnings.append("the file holds a single value, not a mapping or a list")
         data = None
-    if not text.strip():
-        warnings.append("file is empty")
     segments = _document_segments(nodes, text) if nodes else (
         [Segment(start=0, end=len(text))] if text.strip() else []
     )
     return Document(path=rel, kind=kind, text=text, segments=segments, data=data,  # type: ignore[arg-type]
-                    warnings=warnings)
+                    warnings=warnings, problems=[] if text.strip() else [EMPTY])

@@ -9,7 +9,7 @@ import hcl2
 from hcl2.utils import SerializationOptions
 from lark.exceptions import LarkError, UnexpectedInput
 
-from grader.ingest.base import ReadError, decode_utf8
+from grader.ingest.base import EMPTY, ReadError, decode_utf8
 from grader.models import Document, Segment
 
 # Plain values for checks: no surrounding quotes, no block markers or comments in the data.
@@ -44,4 +44,4 @@ def read_terraform(path: Path, rel: str) -> Document:
     except LarkError as exc:
         raise ReadError(f"invalid Terraform (HCL): {str(exc).strip().splitlines()[0]}") from None
     return Document(path=rel, kind="terraform", text=text, segments=block_segments(text), data=data,
-                    warnings=[] if text.strip() else ["file is empty"])
+                    problems=[] if text.strip() else [EMPTY])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader.ingest.base import ReadError, decode_utf8
+from grader.ingest.base import EMPTY, ReadError, decode_utf8
 from grader.models import Document, Segment
 
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -43,11 +43,11 @@ def markdown_segments(text: str) -> list[Segment]:
 def read_markdown(path: Path, rel: str) -> Document:
     text = read_text_file(path)
     return Document(path=rel, kind="markdown", text=text, segments=markdown_segments(text),
-                    warnings=[] if text.strip() else ["file is empty"])
+                    problems=[] if text.strip() else [EMPTY])
 
 
 def read_plain(path: Path, rel: str) -> Document:
     text = read_text_file(path)
     segments = [Segment(start=0, end=len(text))] if text.strip() else []
     return Document(path=rel, kind="text", text=text, segments=segments,
-                    warnings=[] if text.strip() else ["file is empty"])
+                    problems=[] if text.strip() else [EMPTY])

@@ -19,6 +19,16 @@ STATUS_MARK = {"met": "✓ met", "partial": "◐ partial", "not_met": "✗ not m
 VERDICT_MARK = {"pass": "PASS", "fail": "FAIL"}
 
 
+# What lets text turn into markup in a Markdown viewer: HTML tags and entities, links and
+# autolinks, code spans (and the backslash that would undo an escape).
+_MD_LIVE = str.maketrans({c: "\\" + c for c in "\\<>[]&`"})
+
+
+def md_text(value: object) -> str:
+    """Partner text in the Markdown report: shown as written, never as HTML or a link."""
+    return str(value or "").translate(_MD_LIVE)
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(
@@ -28,7 +38,8 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(status_mark=STATUS_MARK, verdict_mark=VERDICT_MARK)
-    env.filters["md_cell"] = lambda s: str(s or "").replace("|", "\\|").replace("\n", " ")
+    env.filters["md_text"] = md_text
+    env.filters["md_cell"] = lambda s: md_text(s).replace("|", "\\|").replace("\n", " ")
     return env
 
 

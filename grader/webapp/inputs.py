@@ -47,6 +47,7 @@ def restore(reopened: intake.ReopenedInputs, catalogue: Catalogue) -> None:
     for control in catalogue:
         state[f"answer_{control.id}"] = reopened.answers.get(control.id, "")
     state.kept_files = reopened.files
+    state.not_kept_files = reopened.not_kept
 
 
 def drop_kept_files(control_id: str) -> None:
@@ -60,6 +61,10 @@ def kept_files(control_id: str) -> None:
         cols[0].caption("Kept from the saved assessment, graded again with any file added above: "
                         + ", ".join(f"`{md_escape(u.name)}`" for u in kept))
         cols[1].button("Remove them", key=f"drop_kept_{control_id}", on_click=drop_kept_files, args=(control_id,))
+    lacking = st.session_state.get("not_kept_files", {}).get(control_id)
+    if lacking:
+        st.caption("Not kept with the saved assessment, so not graded again (upload them again): "
+                   + ", ".join(f"`{md_escape(name)}`" for name in lacking))
 
 
 def clear_sample_clicked() -> None:

@@ -194,14 +194,19 @@ class ReopenedInputs(BaseModel):
     partner: str | None = None
     answers: dict[str, str]  # control id -> the answer text
     files: dict[str, list[Upload]]  # control id -> the files it had (stored bytes, as uploads)
+    not_kept: dict[str, list[str]] = {}  # control id -> files the store has no copy of
 
 
 def reopened(application: Application, files: Mapping[str, bytes]) -> ReopenedInputs:
-    """The answers and files of a stored application, per control. A file the store lacks
-    (none should be) is left out, and so is its name: the re-run reports nothing it cannot read."""
+    """The answers and files of a stored application, per control. A file the store has no
+    copy of (one the grader refused to open, or a PDF holding a credential that could not be
+    rebuilt without it) is left out of the re-run, and named in `not_kept`."""
     answers = {cid: answer.response for cid, answer in application.controls.items()}
     kept = {cid: [Upload(name=PurePosixPath(path).name, content=files[path])
                   for path in answer.attachments if path in files]
             for cid, answer in application.controls.items()}
+    lacking = {cid: [path for path in answer.attachments if path not in files]
+               for cid, answer in application.controls.items()}
     return ReopenedInputs(partner=application.partner, answers=answers,
-                          files={cid: uploads for cid, uploads in kept.items() if uploads})
+                          files={cid: uploads for cid, uploads in kept.items() if uploads},
+                          not_kept={cid: paths for cid, paths in lacking.items() if paths})

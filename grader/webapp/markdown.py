@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# Inline Markdown (and Streamlit's $math$, :color[...] directives); the text is one line,
-# so block syntax can only start it: handled separately.
-_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$~|#"})
+# Inline Markdown (and Streamlit's $math$, :color[...] directives, and HTML entities: "&lt;"
+# written by a partner shows as "&lt;", not "<"); the text is one line, so block syntax can
+# only start it: handled separately.
+_MD_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$~|#&"})
 _MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 

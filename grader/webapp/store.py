@@ -3,7 +3,8 @@
 An embedded SQLite file under GRADER_HOME by default; any SQLAlchemy URL in
 GRADER_DB_URL for a database a team shares. Overrides are rows of their own and never
 touch the stored assessment, so the grader's verdict stays visible beside the reviewer's.
-Nothing secret is stored: the judge is recorded by name and model, never with its key.
+Nothing secret is stored: the judge is recorded by name and model, never with its key, and
+the inputs are kept with their secrets redacted (`redacted_inputs`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from grader.config import Settings, get_settings
 from grader.errors import UserError
+from grader.ingest.redacted_copy import redacted_copy
+from grader.ingest.secrets import redact, redact_data
 from grader.models import Application, Assessment
 from grader.reviews import Review
 
@@ -117,6 +120,17 @@ def _utc(value: datetime) -> datetime:
 # --------------------------------------------------------------------------- store
 
 
+def redacted_inputs(application: Application, files: dict[str, bytes]) -> tuple[Application, dict[str, bytes]]:
+    """What is kept of the inputs: every text with its secrets redacted, as the grader redacted
+    them before grading, and each file as its redacted copy (grader/ingest/redacted_copy.py).
+    A file no safe copy can be made of is not kept: an export then says it is missing."""
+    data = application.model_dump(mode="json")
+    data["base_dir"] = ""  # a temporary folder, meaningless later
+    kept = Application.model_validate(redact_data(data))
+    copies = {redact(path)[0]: redacted_copy(path, content) for path, content in files.items()}
+    return kept, {path: copy for path, copy in copies.items() if copy is not None}
+
+
 def database_url(settings: Settings | None = None) -> str:
     """GRADER_DB_URL, or the embedded SQLite file under GRADER_HOME."""
     settings = settings or get_settings()
@@ -154,9 +168,9 @@ class AssessmentStore:
         return make_url(self.url).render_as_string(hide_password=True)
 
     def save(self, assessment: Assessment, application: Application, files: dict[str, bytes]) -> str:
-        """Store a graded assessment with what it graded; return its new id."""
+        """Store a graded assessment with what it graded (secrets redacted); return its new id."""
         assessment_id = uuid.uuid4().hex
-        kept = application.model_copy(update={"base_dir": ""})  # a temporary folder, meaningless later
+        kept, files = redacted_inputs(application, files)
         with Session(self._engine) as session, session.begin():
             session.add(_AssessmentRow(
                 id=assessment_id,

@@ -90,8 +90,9 @@ def downloads(store: AssessmentStore, assessment_id: str, result: Assessment, ov
         st.caption(f"{control} not exported: {why}")
     leaked = [c for c in ready if any(f.rule.startswith("secret.") for f in result.control(c).flags)]
     if leaked:
-        st.warning("The exported files of " + ", ".join(leaked) + " contain credentials the grader found "
-                   "(redacted in reports, not in the original files): remove them before sharing the cases.")
+        st.warning("The evidence of " + ", ".join(leaked) + " held credentials: the exported files are the "
+                   "copies kept with the assessment, with every credential the grader found redacted (a PDF "
+                   "holding one is kept as its text only). Check them before sharing the cases.")
 
 
 def criterion_table(result: ControlAssessment, current: dict[review.ItemKey, Override]) -> None:

@@ -83,9 +83,10 @@ def test_entry_mistakes_are_named(folder):
 
     messages = [e.message for e in app.errors]
     assert "OPE-001: unknown key 'attachemnts' ignored" in messages
-    assert "'OPE-002' appears twice (line 7); the later entry is used" in messages
+    assert ("OPE-002 is given twice (lines 5 and 7): both answers are graded together, as one; "
+            "write them as one entry") in messages
     assert "unknown top-level key 'owner' ignored" in messages
-    assert app.controls["OPE-002"].response == "two"
+    assert app.controls["OPE-002"].response == "one\n\ntwo"
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -129,12 +130,13 @@ def test_self_assessment_spreadsheet_imports_rows_naming_controls(folder):
 
     assert (app.partner, app.program) == ("Northwind Cloud Consulting", "Migration Consulting Competency")
     assert set(app.controls) == {"ACCT-001", "DOC-001"}
-    assert app.controls["ACCT-001"].response == "Root MFA is enforced."
+    assert app.controls["ACCT-001"].response == "Root MFA is enforced.\n\nA second row."  # both rows kept
     assert app.controls["DOC-001"].attachments == ["evidence/architecture.drawio"]
     messages = [e.message for e in app.errors]
     assert "file not found" in messages
     assert any("outside the eleven common ones were not imported: MIG-001" in m for m in messages)
-    assert any(m.startswith("ACCT-001 appears twice (sheet 'Common requirements' row 2 and") for m in messages)
+    assert any(m.startswith("ACCT-001 appears twice (sheet 'Common requirements' row 2 and")
+               and "both rows are graded together" in m for m in messages)
 
 
 def test_spreadsheet_without_a_response_column_is_not_an_application(tmp_path):

@@ -12,7 +12,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from grader.catalogue import Control
-from grader.models import Finding, RetrievedEvidence
+from grader.checks.injection import addresses_grader
+from grader.models import Document, Finding, RetrievedEvidence
 
 PROMPTS = Path(__file__).with_name("prompts")
 
@@ -67,6 +68,14 @@ def prompt_fact(finding: Finding) -> Finding:
     return finding.model_copy(update={"message": _escape(message)})
 
 
+def _listed(document: Document) -> Document:
+    """An attachment as the trusted part of the prompt lists it: its name is partner text,
+    so a name that addresses the grader is not repeated there (the finding says so)."""
+    if addresses_grader(document.path):
+        return document.model_copy(update={"path": "(a file whose name addresses the grader; name not shown)"})
+    return document.model_copy(update={"path": _escape(document.path)})
+
+
 @lru_cache(maxsize=1)
 def _templates() -> Environment:
     return Environment(loader=FileSystemLoader(PROMPTS), undefined=StrictUndefined,
@@ -92,7 +101,7 @@ def build_messages(
         good_examples=evidence.good_examples,
         unacceptable_examples=[t for t in evidence.unacceptable_examples if t.strip() not in listed],
         findings=[prompt_fact(f) for f in findings],
-        documents=[d for d in evidence.evidence.documents if d.attached],
+        documents=[_listed(d) for d in evidence.evidence.documents if d.attached],
         evidence=blocks,
     )
     if system_role == "user":

@@ -20,12 +20,13 @@ from grader.judges.offline.reading import (
     Reading,
     Sentence,
     candidate_sentences,
+    counted,
     evidence_sentences,
-    stated_defects,
     excluded_spans,
     first_match,
     read_sentence,
     retrieved_spans,
+    stated_defects,
     within,
 )
 from grader.judges.verdict import apply_findings, control_verdict, summarise
@@ -58,14 +59,17 @@ class OfflineJudge:
     def judge(self, control: Control, evidence: RetrievedEvidence, findings: list[Finding]) -> ControlAssessment:
         started = time.perf_counter()
         documents = evidence.evidence.documents
+        # Instructions to the grader are read like any sentence, then kept only where they
+        # speak against the practice (reading.counted): never evidence for it.
         excluded = excluded_spans(findings)
-        sentences = candidate_sentences(evidence, excluded)
+        sentences = candidate_sentences(evidence, {})
         vectors = self._sentence_vectors(sentences)
         sims = self._similarities(control, vectors)
         best = np.max(np.stack(list(sims.values())), axis=0) if sims else np.zeros(0)
         bad = self._unacceptable_similarity(control, vectors)
-        readings = {c.slug: self._read(c, sentences, sims[c.slug], best, bad, evidence) for c in control.criteria}
-        everything = evidence_sentences(documents, excluded)
+        readings = {c.slug: counted(self._read(c, sentences, sims[c.slug], best, bad, evidence), excluded)
+                    for c in control.criteria}
+        everything = evidence_sentences(documents, {})
         for c in control.criteria:
             readings[c.slug] += stated_defects(c, everything, readings[c.slug])
         verdicts = [

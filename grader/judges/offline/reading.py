@@ -222,6 +222,15 @@ def excluded_spans(findings: list[Finding]) -> Spans:
     return out
 
 
+def counted(readings: list[Reading], excluded: Spans) -> list[Reading]:
+    """The readings that count: a sentence of an instruction to the grader (an excluded span)
+    is never evidence FOR a criterion, but what it says against the practice still counts.
+    An admission ("the root user is used for daily work") must not vanish because an
+    instruction was written into the same paragraph to have it skipped."""
+    return [r for r in readings if r.contradicts
+            or not _overlapping(r.sentence.start, r.sentence.end, excluded.get(r.sentence.doc.path, []))]
+
+
 def candidate_sentences(evidence: RetrievedEvidence, excluded: Spans) -> list[Sentence]:
     """Every sentence of the documents that any criterion retrieved, minus excluded spans."""
     wanted: Spans = {}
