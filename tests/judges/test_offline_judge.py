@@ -199,3 +199,13 @@ def test_an_engagement_told_with_its_configured_figures_is_a_customer_example(
     vague = ("For Contoso Logistics we agreed recovery targets with the customer at the start of the project. "
              "The database runs with point-in-time recovery, and we ran a restore test that went well.")
     assert status(grade(tmp_path, judge, "REL-002", vague), "customer-example") != "met"
+
+
+def test_listing_the_kpis_is_not_covering_them_in_the_runbook(tmp_path: Path, judge: OfflineJudge) -> None:
+    listed = ("Our runbook for Hafen Logistics covers daily checks and monthly patching. The KPIs which we "
+              "defined in OPE-001 for this customer are p95 latency under 800 ms and a 5xx rate under 1 %.")
+    verdict = grade(tmp_path, judge, "OPE-002", listed).criterion("kpi-coverage")
+    assert verdict is not None and verdict.status == "partial"
+    assert verdict.missing.startswith("What the operator does when each KPI or alarm breaches")
+    keyed = listed + " The runbook has five troubleshooting scenarios, each keyed to one of the KPI alarms."
+    assert status(grade(tmp_path, judge, "OPE-002", keyed), "kpi-coverage") == "met"

@@ -87,7 +87,7 @@ def criterion_verdict(
                 criterion, "partial", support,
                 f"Addressed by \"{_short(support[0])}\", but the evidence does not establish: "
                 + "; ".join(a.name for a in missing) + ".",
-                missing="; ".join(a.name for a in missing).capitalize() + ".",
+                missing=_sentence_case("; ".join(a.name for a in missing)) + ".",
                 fix=" ".join(a.fix for a in missing if a.fix) or None,
             )
         excepted = [r for r in mine if r.relevant and r.cue and r.modality == "excepted"]
@@ -279,3 +279,8 @@ def _verdict(criterion: Criterion, status: CriterionStatus, readings: list[Readi
         missing="" if status == "met" else missing,
         fix="" if status == "met" else (fix or criterion.fix),
     )
+
+
+def _sentence_case(text: str) -> str:
+    """First letter up, the rest as written (str.capitalize would write "kpi" for "KPI")."""
+    return text[:1].upper() + text[1:]
