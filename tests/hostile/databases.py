@@ -1,7 +1,8 @@
 """The databases the store tests run against: a SQLite file, and PostgreSQL when there is one.
 
 PostgreSQL comes from GRADER_TEST_DB_URL (a server of yours; each test gets a database of its
-own there when the role may create one, else the given database itself), or else from a
+own there when the role may create one, else the given database itself, emptied of the store's
+tables before each test: give a database for tests only), or else from a
 throwaway cluster this module starts with the machine's `initdb` and `pg_ctl`: in a temporary
 folder, listening on 127.0.0.1 only, on a free port, with a random password, stopped and
 deleted at the end of the session. GRADER_DB_URL is never used: that is a team's real store.
@@ -167,6 +168,12 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     """A SQLAlchemy URL of an empty PostgreSQL database for this test, dropped afterwards (or the
     given database itself, when the given role may not create databases)."""
     if not postgres_server.creates_databases:
+        engine = create_engine(postgres_server.admin_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("drop table if exists overrides, attachments, assessments"))
+        finally:
+            engine.dispose()
         yield postgres_server.admin_url
         return
     name = f"grader_test_{uuid.uuid4().hex[:12]}"
