@@ -1,7 +1,8 @@
 """The reviewer's form under each control: override an item or confirm the grader, with history.
 
 The buttons' callbacks run before the page is drawn again, so what they store is on screen
-at once. They only add overrides; the grader's stored verdict is never modified.
+at once. They only add overrides; the grader's stored verdict is never modified. When the
+store cannot take a review, the form says so and keeps what the reviewer typed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 
 from grader.models import ControlAssessment
 from grader.webapp.markdown import md_escape
-from grader.webapp.store import Override, open_store
+from grader.webapp.store import Override, StoreError, open_store
 from grader.webapp.views import STATUS_TEXT
 
 CONTROL_ITEM = "Whole control"
@@ -36,18 +37,29 @@ def save_override(assessment_id: str, result: ControlAssessment) -> None:
     except ValidationError as exc:
         state[f"ov_error_{result.control}"] = exc.errors()[0]["msg"]
         return
-    open_store().add_override(assessment_id, override)
     state.open_control = result.control
-    state[f"ov_error_{result.control}"] = None
-    state[f"ov_comment_{result.control}"] = ""
+    if _stored(assessment_id, override):
+        state[f"ov_comment_{result.control}"] = ""
 
 
 def confirm_verdict(assessment_id: str, result: ControlAssessment) -> None:
     st.session_state.open_control = result.control
-    open_store().add_override(assessment_id, Override(
+    _stored(assessment_id, Override(
         control=result.control, verdict=result.verdict, comment="grader's verdict confirmed",
         reviewer=_reviewer(),
     ))
+
+
+def _stored(assessment_id: str, override: Override) -> bool:
+    """Add the override; if the store fails, its message goes beside the form (the form keeps
+    the item, verdict and comment, to save again)."""
+    try:
+        open_store().add_override(assessment_id, override)
+    except StoreError as exc:
+        st.session_state[f"ov_error_{override.control}"] = str(exc)
+        return False
+    st.session_state[f"ov_error_{override.control}"] = None
+    return True
 
 
 def review_form(assessment_id: str, result: ControlAssessment, overrides: list[Override]) -> None:

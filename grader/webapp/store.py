@@ -1,15 +1,24 @@
 """The app's store: assessments, the inputs they graded, and reviewer overrides.
 
 An embedded SQLite file under GRADER_HOME by default; any SQLAlchemy URL in
-GRADER_DB_URL for a database a team shares. Overrides are rows of their own and never
-touch the stored assessment, so the grader's verdict stays visible beside the reviewer's.
-Nothing secret is stored: the judge is recorded by name and model, never with its key, and
-the inputs are kept with their secrets redacted (`redacted_inputs`).
+GRADER_DB_URL for a database a team shares (PostgreSQL is tested: tests/hostile/). Overrides
+are rows of their own and never touch the stored assessment, so the grader's verdict stays
+visible beside the reviewer's. Nothing secret is stored: the judge is recorded by name and
+model, never with its key, and the inputs are kept with their secrets redacted (`redacted_inputs`).
+
+Several reviewers at once: every write is one transaction (an assessment with all its files,
+or one override), so a crash leaves all of it or nothing; overrides are only ever added, so
+concurrent reviews never overwrite one another, and the latest review of an item counts
+(grader/reviews.py). SQLite runs in WAL mode, where readers never wait for a writer, and a
+writer waits up to SQLITE_BUSY_SECONDS for another's transaction instead of failing.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +32,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    event,
     select,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -37,6 +47,9 @@ from grader.models import Application, Assessment
 from grader.reviews import Review
 
 DEFAULT_DB_FILE = "assessments.sqlite"
+# How long a SQLite write waits for another session's transaction before giving up. SQLite's
+# own default (5 s) is shorter than one save of a large application on a slow disk.
+SQLITE_BUSY_SECONDS = 30.0
 
 
 class StoreError(UserError):
@@ -143,18 +156,55 @@ def _engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise StoreError(f"GRADER_DB_URL {url!r} is not a SQLAlchemy database URL: {exc}") from None
     options: dict = {}
-    if parsed.get_backend_name() == "sqlite":
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # Streamlit runs each rerun on its own thread; connections are short-lived.
-        options["connect_args"] = {"check_same_thread": False}
+        options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
     try:
         engine = create_engine(url, **options)
-        _Base.metadata.create_all(engine)
+        if sqlite:
+            event.listen(engine, "connect", _sqlite_for_several_sessions)
+        _create_tables(engine)
     except (SQLAlchemyError, ImportError) as exc:
         shown = parsed.render_as_string(hide_password=True)
         raise StoreError(f"cannot open the assessment store {shown}: {exc}") from None
     return engine
+
+
+def _sqlite_for_several_sessions(dbapi_connection, _record) -> None:
+    """WAL: readers (the history, a page drawn again) never wait for a writer, nor a writer for
+    them. Foreign keys enforced, as a server database does. The busy timeout is already set (the
+    `timeout` connect argument), so switching a new file to WAL waits for other sessions too."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Create the tables that are missing. Two servers opening a new store at the same moment
+    both find a table missing and both create it; the one that loses finds it there next time."""
+    for attempt in range(1, attempts + 1):
+        try:
+            _Base.metadata.create_all(engine)
+            return
+        except SQLAlchemyError as exc:
+            raced = any(k in str(exc).lower() for k in ("already exists", "duplicate key"))
+            if not raced or attempt == attempts:
+                raise
+            time.sleep(0.05 * attempt)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own words, without SQLAlchemy's SQL echo and help link."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "database is locked" in reason:
+        reason += f" (another session held it for over {SQLITE_BUSY_SECONDS:g} s)"
+    return reason
 
 
 class AssessmentStore:
@@ -167,11 +217,22 @@ class AssessmentStore:
         """The URL with any password hidden, fit to show."""
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction; if the database fails it (gone, locked too long), a StoreError
+        saying what was not saved. The transaction is rolled back: nothing of it is stored."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not save {what} in {self.label}: {_reason(exc)}; "
+                             "nothing of it was stored, try again") from None
+
     def save(self, assessment: Assessment, application: Application, files: dict[str, bytes]) -> str:
         """Store a graded assessment with what it graded (secrets redacted); return its new id."""
         assessment_id = uuid.uuid4().hex
         kept, files = redacted_inputs(application, files)
-        with Session(self._engine) as session, session.begin():
+        what = f"the assessment of {assessment.partner or application.partner or 'an unnamed application'}"
+        with self._writing(what), Session(self._engine) as session, session.begin():
             session.add(_AssessmentRow(
                 id=assessment_id,
                 created=assessment.created.astimezone(timezone.utc),
@@ -235,7 +296,8 @@ class AssessmentStore:
             return entries
 
     def add_override(self, assessment_id: str, override: Override) -> Override:
-        with Session(self._engine) as session, session.begin():
+        what = f"the review of {override.control}{'/' + override.criterion if override.criterion else ''}"
+        with self._writing(what), Session(self._engine) as session, session.begin():
             self._row(session, assessment_id)
             session.add(_OverrideRow(
                 assessment_id=assessment_id, control=override.control, criterion=override.criterion,

@@ -6,12 +6,16 @@ and was answered (for overlap checks without wall-clock asserts).
 It answers in the shape the request asked for: `response_format` (json_schema) requests get
 the JSON in `message.content`, `tools` requests get a `tool_calls` entry — the two shapes
 langchain-openai sends depending on the model name.
+A Reply can also be a fault of the wire rather than of the model: a reply held back until the
+client gives up (`hold`), a body sent verbatim (`raw_body`: not JSON, or cut short) or a
+connection closed after the first `cut_after` bytes of the HTTP response.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +30,10 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     error: str | None = None  # error message for non-200 replies
+    # Faults of the wire (see the module docstring).
+    hold: threading.Event | None = None  # answer only once this is set (the server's exit sets it)
+    raw_body: bytes | None = None  # sent as the body, verbatim, with a JSON content type
+    cut_after: int | None = None  # close the connection after this many bytes of the response
 
 
 def _completion(body: dict, payload: dict | str | None, usage: tuple[int, int]) -> dict:
@@ -53,6 +61,15 @@ def _completion(body: dict, payload: dict | str | None, usage: tuple[int, int]) 
     }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True  # a reply still held back never keeps the test process alive
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout the test provoked) is expected, not an error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeOpenAI:
     """Start with `with FakeOpenAI(reply) as server:`; `server.base_url` goes to the client."""
 
@@ -62,6 +79,7 @@ class FakeOpenAI:
         self.latency = latency
         self.usage = usage
         self.requests: list[dict] = []
+        self._held: list[threading.Event] = []  # replies held back (Reply.hold), released on exit
         self._lock = threading.Lock()
         fake = self
 
@@ -81,6 +99,11 @@ class FakeOpenAI:
                     if fake.latency:
                         time.sleep(fake.latency)
                     reply = fake.reply(body)
+                    if reply.hold is not None:
+                        fake._held.append(reply.hold)
+                        reply.hold.wait()
+                    if reply.raw_body is not None or reply.cut_after is not None:
+                        return self._send_faulty(reply, body)
                     if reply.status != 200:
                         return self._send(reply.status, {"error": {"message": reply.error or "error",
                                                                    "type": "fake_error"}}, reply.headers)
@@ -98,7 +121,20 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(raw)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            def _send_faulty(self, reply: Reply, body: dict) -> None:
+                """The response as bytes on the socket, then the connection closed: a body that
+                is not what it claims to be, or a response cut off part way."""
+                raw = reply.raw_body if reply.raw_body is not None else json.dumps(
+                    _completion(body, reply.payload, fake.usage)).encode()
+                head = (f"HTTP/1.1 {reply.status} {'OK' if reply.status == 200 else 'Error'}\r\n"
+                        f"Content-Type: application/json\r\nContent-Length: {len(raw)}\r\n"
+                        + "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items()) + "\r\n").encode()
+                response = head + raw
+                self.wfile.write(response[:reply.cut_after] if reply.cut_after is not None else response)
+                self.wfile.flush()
+                self.close_connection = True  # the client sees the connection end where the bytes do
+
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -115,6 +151,8 @@ class FakeOpenAI:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        for held in self._held:
+            held.set()
         self._server.shutdown()
         self._server.server_close()
 

@@ -22,13 +22,16 @@ from grader.judges.llm.mapping import to_verdicts, unknown_slugs
 from grader.judges.llm.prompt import build_messages, evidence_blocks
 from grader.judges.llm.providers import (
     FALLBACK_METHODS,
+    MAX_WAIT_SECONDS,
     ShapeRefused,
+    UnreadableReply,
     count_cache_hits,
     enable_cache,
     hold_cache_writes,
     make_chat_model,
     refuses_request_shape,
     remember_shape,
+    retry_after_seconds,
     retryable_errors,
     retrying,
     structured_method,
@@ -177,6 +180,12 @@ class LLMJudge:
                         calls.add_unparsed_reply(exc)
                         attempt_messages = [*messages, correction_message(exc)]
                         raise SchemaError(str(exc)) from exc
+                    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+                        # Not the model's answer but the HTTP reply: the openai client raises
+                        # JSONDecodeError on a body cut short or an error page, langchain a
+                        # TypeError or IndexError on JSON without choices. Asked again as it was.
+                        raise UnreadableReply(f"the server's reply is not a chat completion "
+                                              f"({type(exc).__name__}: {exc})") from exc
                     calls.add_reply(out.get("raw"), from_cache=hits[0] > hits_before)
                     parsed = out.get("parsed")
                     if out.get("parsing_error") is not None or parsed is None:
@@ -193,12 +202,11 @@ class LLMJudge:
                     # Only the reply that fitted reaches the cache (none if it came from there).
                     write_validated(held, held_before if len(held) > held_before else None)
                     return parsed, calls
-        except (SchemaError, ShapeRefused, openai.OpenAIError) as exc:
+        except (SchemaError, ShapeRefused, UnreadableReply, openai.OpenAIError) as exc:
             # Not a traceback: the user can act on it (key, model name, endpoint, rate limit).
             where = f" at {self.settings.base_url}" if self.settings.base_url else ""
             spent = time.monotonic() - started
-            late = (f", past the control deadline of {self.settings.control_deadline:g} s"
-                    if spent >= self.settings.control_deadline else "")
+            late = self._late(exc, spent, calls.attempts - refused[0])
             message = (f"the LLM judge could not grade {control_id} with model {self.model}{where} after "
                        f"{calls.attempts} attempt(s) in {spent:.0f} s{late}: {type(exc).__name__}: {str(exc)[:300]}")
             # Transient or reply-shaped failures concern this control only; anything else (a
@@ -207,6 +215,18 @@ class LLMJudge:
                 raise ControlNotGraded(message, calls) from exc
             raise LLMCallError(message) from exc
         raise AssertionError("unreachable")  # retrying() re-raises the last error
+
+    def _late(self, error: BaseException, spent: float, attempts: int) -> str:
+        """Why the attempts ended before max_retries, when the control deadline ended them."""
+        deadline = self.settings.control_deadline
+        if spent >= deadline:
+            return f", past the control deadline of {deadline:g} s"
+        hinted = retry_after_seconds(error)
+        if (attempts < max(1, self.settings.max_retries) and hinted is not None
+                and spent + min(hinted, MAX_WAIT_SECONDS) >= deadline):
+            return (f"; the server asked to wait {hinted:g} s before retrying (Retry-After), "
+                    f"past the control deadline of {deadline:g} s")
+        return ""
 
     # ------------------------------------------------------------------ judging
 

@@ -16,8 +16,8 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_if_exception,
-    stop_after_delay,
     stop_any,
+    stop_before_delay,
     wait_exponential,
 )
 
@@ -38,6 +38,12 @@ FALLBACK_METHODS = {"json_schema": "function_calling", "function_calling": "json
 
 class ShapeRefused(Exception):
     """The server refused the request's structured-output shape; retried in the next shape."""
+
+
+class UnreadableReply(Exception):
+    """The server's HTTP reply could not be read as a chat completion (a body cut short, an error
+    page, JSON without choices): a fault of the server or the wire, not of the model's answer,
+    so it is retried as it was sent."""
 
 
 def refuses_request_shape(error: BaseException | None) -> bool:
@@ -158,7 +164,7 @@ def with_reply_cap(chat_model: Any, max_tokens: int) -> Any:
 
 def retryable_errors() -> tuple[type[BaseException], ...]:
     return (openai.RateLimitError, openai.APITimeoutError, openai.APIConnectionError,
-            openai.InternalServerError, SchemaError, ShapeRefused)
+            openai.InternalServerError, SchemaError, ShapeRefused, UnreadableReply)
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -197,8 +203,10 @@ class _ServerHintedWait:
 
 def retrying(settings: Settings, refused: Callable[[], int] = lambda: 0) -> Retrying:
     """Backoff on rate limits, timeouts, server errors and malformed replies, within the
-    control's deadline (no new attempt starts after it). `refused` counts the requests the
-    server refused for their shape: those are not attempts at an answer, and do not count."""
+    control's deadline: no new attempt starts after it, and no wait that would end after it
+    is begun (a server asking to retry in ten minutes gets a "not graded" now, not then).
+    `refused` counts the requests the server refused for their shape: those are not attempts
+    at an answer, and do not count."""
     attempts = max(1, settings.max_retries)
 
     def out_of_attempts(state: RetryCallState) -> bool:
@@ -206,7 +214,7 @@ def retrying(settings: Settings, refused: Callable[[], int] = lambda: 0) -> Retr
 
     return Retrying(
         retry=retry_if_exception(_worth_retrying),
-        stop=stop_any(out_of_attempts, stop_after_delay(settings.control_deadline)),
+        stop=stop_any(out_of_attempts, stop_before_delay(settings.control_deadline)),
         wait=_ServerHintedWait(settings.retry_wait),
         reraise=True,
     )
