@@ -60,7 +60,7 @@ def fuse(*rankings: list[int]) -> list[float]:
 
 
 def keyword_ranks(control: Control, chunks: list[Chunk], queries: list[str]) -> list[tuple[list[int], list[int]]]:
-    """Per criterion, each chunk's rank by BM25 and by cue hits, fused (one BM25 index per
+    """Per criterion, each chunk's rank by BM25 and its rank by cue hits (one BM25 index per
     control: building it is the costly part, and it does not depend on the query)."""
     from rank_bm25 import BM25Okapi  # light, but only needed when there is something to rank
 
