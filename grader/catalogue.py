@@ -54,6 +54,12 @@ class Aspect(_Model):
     # What to add when only this aspect is missing, in the partner's terms (the criterion's own
     # fix names every aspect, including the ones the evidence already shows).
     fix: str | None = None
+    # Shown by a list rather than a sentence (a checklist's items): at least this many lines of
+    # the evidence must match the cues, wherever they are; one line naming it is not the list.
+    min_lines: int = Field(default=1, ge=1)
+    # ... or by an attached document the criterion's own cues speak to (the checklist itself,
+    # as a PDF or a workbook, whatever its layout).
+    shown_by_attachment: bool = False
 
     _cues_compile = field_validator("cues")(classmethod(lambda cls, v: _compiled(v)))
 

@@ -209,3 +209,34 @@ def test_listing_the_kpis_is_not_covering_them_in_the_runbook(tmp_path: Path, ju
     assert verdict.missing.startswith("What the operator does when each KPI or alarm breaches")
     keyed = listed + " The runbook has five troubleshooting scenarios, each keyed to one of the KPI alarms."
     assert status(grade(tmp_path, judge, "OPE-002", keyed), "kpi-coverage") == "met"
+
+
+def test_a_checklist_named_but_not_given_is_not_the_checklist(tmp_path: Path, judge: OfflineJudge) -> None:
+    named = ("Every release for Cobalt Retail is governed by our 47-point Deployment Readiness Checklist "
+             "(DRC-47), which is maintained in our internal quality management system. CodeBuild runs the "
+             "unit tests on every commit and releases are validated in a staging account first.")
+    verdict = grade(tmp_path, judge, "OPE-003", named).criterion("checklist")
+    assert verdict is not None and verdict.status != "met"
+    assert "checklist's items" in verdict.missing
+    written_out = named + """
+
+The checklist for release 2024.06:
+1. Unit and integration tests green in CodeBuild.
+2. Change set reviewed in the staging account.
+3. Smoke tests passed in staging.
+4. Release manager approval recorded in CodePipeline.
+5. Rollback plan confirmed: the previous task definition is redeployed on alarm.
+"""
+    assert status(grade(tmp_path, judge, "OPE-003", written_out), "checklist") == "met"
+
+
+def test_a_runbook_step_made_in_the_console_on_a_condition_is_still_a_console_change(
+    tmp_path: Path, judge: OfflineJudge
+) -> None:
+    answer = ("All Orchard production changes go through CodePipeline and CloudFormation change sets; the "
+              "stack orchard-web-prod is defined in templates/web.yaml.\n\n"
+              "Release runbook, step 7: If the release needs more capacity, raise the ASG desired count for "
+              "orchard-web-prod in the EC2 console and note it in the release ticket.")
+    verdict = grade(tmp_path, judge, "REL-001", answer).criterion("no-console-changes")
+    assert verdict is not None and verdict.status == "not_met"
+    assert any("EC2 console" in q.text for q in verdict.quotes)

@@ -81,7 +81,7 @@ def criterion_verdict(
         return _verdict(criterion, "not_met", against, f"The evidence {how}: \"{_short(r)}\".",
                         missing=f"{criterion.title}, in place today: the evidence {how} (\"{_short(r)}\").")
     if support:
-        missing = missing_aspects(criterion, mine)
+        missing = missing_aspects(criterion, mine, documents)
         if missing:
             return _verdict(
                 criterion, "partial", support,
@@ -232,19 +232,30 @@ def _coverage(control: Control, covered: dict[str, Reading]) -> str:
             + (f" Not in it: {', '.join(lacks)}." if lacks and has else ""))
 
 
-def missing_aspects(criterion: Criterion, readings: list[Reading]) -> list[Aspect]:
-    """Aspects of the criterion that no asserted sentence of the evidence establishes."""
+def missing_aspects(criterion: Criterion, readings: list[Reading], documents: list[Document] = ()) -> list[Aspect]:
+    """Aspects of the criterion that no asserted sentence of the evidence establishes (or, for
+    an aspect shown by a list, that fewer than its `min_lines` lines of the evidence show)."""
     missing = []
     for aspect in criterion.aspects:
-        shown = False
-        for r in readings:
-            found = matching(aspect.cues, r.sentence.text)
-            if found and classify(r.sentence.text, found[1], own_negations(found[0])) == "asserted":
-                shown = True
-                break
+        if aspect.shown_by_attachment and any(
+                d.attached and not d.structured and matching(criterion.cues, d.text) for d in documents):
+            shown = True
+        elif aspect.min_lines > 1:
+            shown = _lines_matching(aspect.cues, documents) >= aspect.min_lines
+        else:
+            shown = any(_asserts(aspect.cues, r.sentence.text) for r in readings)
         if not shown:
             missing.append(aspect)
     return missing
+
+
+def _asserts(cues, text: str) -> bool:
+    found = matching(cues, text)
+    return bool(found) and classify(text, found[1], own_negations(found[0])) == "asserted"
+
+
+def _lines_matching(cues, documents: list[Document]) -> int:
+    return sum(1 for doc in documents for line in doc.text.splitlines() if _asserts(cues, line))
 
 
 def _best_first(readings) -> list[Reading]:
