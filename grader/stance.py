@@ -26,6 +26,13 @@ _NEGATION = re.compile(
 )
 # "not only", "no later than", "no longer ... but" are not negations of the practice.
 _NOT_NEGATION = re.compile(r"\bnot only\b|\bno later than\b|\bno more than\b|\bno less than\b", re.I)
+# A rule that refuses what comes without the practice enforces it: "bucket policies deny
+# PutObject without aws:kms encryption".
+_ENFORCED_WITHOUT = re.compile(
+    r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|block(?:s|ed)?|refus(?:e|es|ed)|prevent(?:s|ed)?|fail(?:s|ed)?)\b"
+    r"[^.;]{0,60}?\b(without)\b", re.I)
+# "Nothing needs to be done" is not work still to come.
+_NO_NEED = re.compile(r"\b(?:nothing|no\s+\w+)\s+(?:needs|need|has|have)\s+to\s+be\b", re.I)
 
 _PLANNED = re.compile(
     r"\b(?:(?<!support\s)(?<!pricing\s)(?<!savings\s)plan(?:s|ned|ning)?\s+(?:to|on)|(?:(?<=^)|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthen\s)|(?<=\bso\s)|(?<=\bbut\s))(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
@@ -41,7 +48,7 @@ _PLANNED = re.compile(
     r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|(?:would|will)\s+like\s+to|hope\s+to|"
     r"eventually|once\s+(?:budget|time)\s+allows|to\s+be\s+(?:decided|confirmed|agreed|"
     r"set|introduced|added|scheduled|"
-    r"determined)|tbd|tbc|draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
+    r"determined)|tbd|tbc|(?<!first\s)draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
     re.I,
 )
 # A later phase of the engagement: planned too, but only where it speaks of the practice
@@ -146,6 +153,8 @@ def _negates(clause: str, start: int, end: int, own: frozenset[str] = frozenset(
     cue those are its meaning; any other negation inside a long cue match still counts.
     """
     cleaned = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), clause)
+    for m in _ENFORCED_WITHOUT.finditer(cleaned):
+        cleaned = cleaned[:m.start(1)] + " " * len(m.group(1)) + cleaned[m.end(1):]
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(cleaned)]
     cue_first = next((i for i, w in enumerate(words) if w[1] > start), len(words))
     cue_last = max((i for i, w in enumerate(words) if w[0] < end), default=cue_first)
@@ -184,7 +193,7 @@ def classify(
     Negation counts only in the cue's clause, near the cue, and outside the cue itself (a cue
     may carry its own negation, e.g. "no wildcards"). Planning and hedging anywhere count.
     """
-    if _PLANNED.search(sentence):
+    if _PLANNED.search(_NO_NEED.sub(lambda m: " " * len(m.group(0)), sentence)):
         return "planned"
     start, end = cue_span or (0, 0)
     lo, hi = clause_around(sentence, start, end)

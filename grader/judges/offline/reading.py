@@ -47,9 +47,21 @@ class Sentence:
             return True
         return is_heading(self.text, self.doc.text[self.end:self.end + 120])
 
+    @property
+    def under_a_ban(self) -> bool:
+        """Listed under a heading that forbids what follows ("### 3.3 Not permitted", "We never
+        allow:"): the item names a forbidden practice, it does not claim it."""
+        heading = _governing_heading(self.doc.text, self.start)
+        return heading is not None and bool(_BANNING_HEADING.search(heading))
+
 
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
-_TOC_LINE = re.compile(r"\.{4,}\s*\d+\s*$|^\s*(?:\d+(?:\.\d+)*\.?)\s+[A-Z][\w /&,-]{0,60}$")
+_TOC_LINE = re.compile(
+    r"\.{4,}\s*\d+\s*$|^\s*(?:\d+(?:\.\d+)*\.?)\s+[A-Z][\w /&,-]{0,60}$"
+    # a slide or section title ("Slide 4 - Daily operational checks"), an agenda of titles
+    # ("Architecture recap / Daily operations / Alerts / Troubleshooting")
+    r"|^\W*(?:slide|section|chapter|part|page|module|step)\s+\d+\s*[-–—:.]\s*[\w &/,'-]{1,60}$"
+    r"|^\W*[A-Z][\w&'-]*(?:\s+[\w&'-]+){0,3}(?:\s+/\s+[A-Z&][\w&'-]*(?:\s+[\w&'-]+){0,3}){2,}\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\n\s*\|?\s*:?-{3,}")
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦]|\(?[a-z0-9]\))\s")
 _LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z'’/&-]*|\d+")
@@ -64,6 +76,28 @@ _POINTER = re.compile(
     r"|\bsee\s+(?:the\s+)?(?:attached\s+)?[\w./-]+\.(?:md|pdf|docx|txt|xlsx|html?)\b",
     re.I,
 )
+
+
+_BANNING_HEADING = re.compile(
+    r"\b(?:not\s+(?:permitted|allowed|acceptable|accepted)|prohibited|forbidden|banned|disallowed|never|"
+    r"must\s+not|do\s+not|don[\'’]?ts|anti-?patterns?|what\s+we\s+(?:do\s+not|don[\'’]t)\s+do)\b", re.I)
+_LEAD_IN = re.compile(r"^[^\n]{3,120}:\s*$")
+
+
+def _governing_heading(text: str, start: int, reach: int = 1500) -> str | None:
+    """The heading whose section or list holds the text at `start`: the nearest Markdown heading
+    above it, or a lead-in line ending in ':' when only list items lie between the two."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above = text[max(0, line_start - reach):line_start].splitlines()
+    in_list = bool(_BULLET.match(text[line_start:start + 1] or " ") or _BULLET.match(text[line_start:line_start + 8]))
+    for line in reversed(above):
+        if _MD_HEADING.match(line):
+            return line
+        if in_list and _LEAD_IN.match(line.strip()) and not _BULLET.match(line):
+            return line
+        if line.strip() and not (_BULLET.match(line) or line[:1].isspace()):
+            in_list = False
+    return None
 
 
 def is_heading(text: str, following: str = "") -> bool:
@@ -192,7 +226,7 @@ def read_sentence(
         # and shared keys are forbidden"), including negation inside the ban's own words.
         modality = classify(sentence.text, ban_span)
         if modality in ("asserted", "negated"):
-            modality = "negated" if forbids(sentence.text, ban_span[0]) else "asserted"
+            modality = "negated" if forbids(sentence.text, ban_span[0]) or sentence.under_a_ban else "asserted"
     else:
         modality = most_assertive(sentence.text, criterion.cues)
         if modality == "negated" and first_match(criterion.defect_terms, sentence.text):
