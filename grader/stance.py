@@ -17,7 +17,7 @@ from typing import Literal
 Modality = Literal["asserted", "negated", "planned", "hedged", "recommended", "delegated", "excepted", "qualified"]
 
 # Clause boundaries: negation in one clause does not reach the next.
-_CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless)\b", re.I)
+_CLAUSE = re.compile(r"[;:,|()]|\b(?:but|however|whereas|while|although|though|except|unless|since)\b", re.I)
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|"
@@ -31,6 +31,10 @@ _NOT_NEGATION = re.compile(r"\bnot only\b|\bno later than\b|\bno more than\b|\bn
 _ENFORCED_WITHOUT = re.compile(
     r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|block(?:s|ed)?|refus(?:e|es|ed)|prevent(?:s|ed)?|fail(?:s|ed)?)\b"
     r"[^.;]{0,60}?\b(without)\b", re.I)
+# A purchase plan is not a plan to act ("a 3-year Compute Savings\n Plan on the baseline").
+_NOT_A_PLAN = re.compile(
+    r"\b(?:savings|support|pricing|price|payment|business|enterprise|developer|data)\s+plans?\b"
+    r"|\bnext\s+review\b[^|.;\n]*", re.I)  # a document's "Next review: February next year"
 # "Nothing needs to be done" is not work still to come.
 _NO_NEED = re.compile(r"\b(?:nothing|no\s+\w+)\s+(?:needs|need|has|have)\s+to\s+be\b", re.I)
 
@@ -45,10 +49,11 @@ _PLANNED = re.compile(
     r"configured|defined|introduced|rolled\s+out|established|documented|written|created|added|completed|"
     r"finali[sz]ed|drafted|done|agreed|implemented)|being\s+(?:rolled\s+out|"
     r"implemented|planned|evaluated|considered|drafted)|under\s+(?:evaluation|consideration|review)|"
-    r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|(?:would|will)\s+like\s+to|hope\s+to|"
+    r"work\s+in\s+progress|by\s+(?:q[1-4]|the\s+end\s+of)|will\s+be\s+(?:asked|briefed|informed|notified|told|shown|"
+    r"given|presented|walked\s+through|trained|consulted|invited)|(?:would|will)\s+like\s+to|hope\s+to|"
     r"eventually|once\s+(?:budget|time)\s+allows|to\s+be\s+(?:decided|confirmed|agreed|"
     r"set|introduced|added|scheduled|"
-    r"determined)|tbd|tbc|(?<!first\s)draft|pending|under\s+discussion|being\s+discussed|backlog)\b",
+    r"determined)|tbd|tbc|(?<!first\s)draft|pending|under\s+discussion|being\s+discussed|(?:on|in)\s+(?:the|our)\s+(?:\w+\s+)?backlog|backlog\s+items?)\b",
     re.I,
 )
 # A later phase of the engagement: planned too, but only where it speaks of the practice
@@ -70,7 +75,8 @@ _HEDGED = re.compile(
     r"may\s+(?:or\s+may\s+not|be\s+(?:enabled|used|configured|set|applied|turned|sent|exported|"
     r"defined|collected|reviewed|documented|in\s+place|considered))|depend(?:s|ing)\s+on\s+the\s+"
     r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|best[-\s]effort|"
-    r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request|consider\s+using)\b",
+    r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request|consider\s+using|"
+    r"(?:where|when|if)\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}supports?\s+it|(?:where|when|if)\s+supported)\b",
     re.I,
 )
 _PARENTHESIS = re.compile(r"\([^()]*\)")
@@ -81,8 +87,11 @@ _FURTHER_WORK = re.compile(r"\b(?:further|additional|more)\s+(?:\w+\s+){0,12}?(?
 # practice, so not evidence of it (controls.md: "left to someone else ... is not_met").
 _DELEGATED = re.compile(
     r"\b(?:(?:is|are|was|were|remains?|stays?)\s+(?:the\s+|a\s+)?(?:customer|client|aws|amazon)(?:'s|’s|s')?\s+"
-    r"(?:own\s+)?(?:responsibility|decision|call|choice|task|job|concern)"
-    r"|(?:customer|client|aws|amazon)(?:'s|’s)?\s+(?:own\s+)?responsibility"
+    r"(?:own\s+)?(?:respons[ai]bility|decision|call|choice|task|job|concern)"
+    r"|(?:customer|client|aws|amazon)(?:'s|’s)?\s+(?:own\s+)?respons[ai]bility"
+    r"|(?:is|are|remains?|stays?)\s+(?:\w+\s+)?(?:owned|managed|set|configured|maintained|run|operated|decided|defined)"
+    r"\s+(?:\w+\s+)?by\s+(?:the\s+)?"
+    r"(?:customer|client)(?:'s|’s)?\s+(?:own\s+)?(?:[\w-]+\s+){0,2}(?:team|department|staff|noc|soc|it|finance)"
     r"|(?:customer|client|aws|amazon)\s+(?:is|are|was|were|remains?)\s+responsible"
     r"|(?:left|leave|leaves|delegated|handed(?:\s+over)?|passed)\s+to\s+(?:the\s+)?(?:customer|client|aws)"
     r"|(?:can|could|may|might)\s+(?:later\s+)?be\s+(?:enabled|configured|set\s+up|turned\s+on|added|activated|"
@@ -185,6 +194,10 @@ def own_negations(pattern: str) -> frozenset[str]:
 IMPERATIVE_OPENING = re.compile(r"^\W*(?:plan|ensure|make\s+sure|consider|remember|decide|schedule)\b", re.I)
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
 def classify(
     sentence: str, cue_span: tuple[int, int] | None = None, own: frozenset[str] = frozenset()
 ) -> Modality:
@@ -193,7 +206,7 @@ def classify(
     Negation counts only in the cue's clause, near the cue, and outside the cue itself (a cue
     may carry its own negation, e.g. "no wildcards"). Planning and hedging anywhere count.
     """
-    if _PLANNED.search(_NO_NEED.sub(lambda m: " " * len(m.group(0)), sentence)):
+    if _PLANNED.search(_NOT_A_PLAN.sub(_blank, _NO_NEED.sub(_blank, sentence))):
         return "planned"
     start, end = cue_span or (0, 0)
     lo, hi = clause_around(sentence, start, end)
@@ -221,7 +234,7 @@ def classify(
 _FORBIDDING = re.compile(
     r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|block(?:s|ed)?|"
     r"den(?:y|ies|ied)|refus\w*|reject\w*|disabled|detect\w*|reports?|flag(?:s|ged)?|alerts?\s+on|remediat\w*|"
-    r"prohibit\w*|disallow\w*|ban|banned|"
+    r"prohibit\w*|disallow\w*|ban|banned|unused|delet\w*|revok\w*|"
     r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",
     re.I,
 )

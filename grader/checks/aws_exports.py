@@ -3,11 +3,13 @@
 Partners often attach `aws ec2 describe-security-groups`, `describe-network-acls` or
 `aws cloudtrail describe-trails` output instead of a template. Recognised shapes:
 {"SecurityGroups": [...]}, a list of security groups, one security group ({"GroupId",
-"IpPermissions"}), {"NetworkAcls": [...]} and {"trailList": [...]}.
+"IpPermissions"}), {"NetworkAcls": [...]}, {"trailList": [...]} and {"MetricAlarms": [...]} (CloudWatch
+describe-alarms), {"AutoScalingGroups": [...]} and {"DBInstances": [...]}, as a file or pasted into a document's text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 from grader.checks import infrastructure as infra
@@ -84,8 +86,56 @@ def _trail_facts(doc: Document, trail: dict, index: int) -> list[infra.Fact]:
                         name=name, multi_region=multi)]
 
 
+def _alarm_facts(doc: Document, alarm: dict, index: int) -> list[infra.Fact]:
+    name = str(alarm.get("AlarmName") or f"#{index}")
+    enabled = truthy(alarm.get("ActionsEnabled", True)) is not False
+    notifies = enabled and bool(as_list(alarm.get("AlarmActions")))
+    return [infra.Alarm(origin=ORIGIN, source=locate(doc, f"MetricAlarms[{index}]", [name, "ActionsEnabled"]),
+                        name=name, notifies=notifies)]
+
+
+def _group_capacity_facts(doc: Document, group: dict, index: int) -> list[infra.Fact]:
+    name = str(group.get("AutoScalingGroupName") or f"#{index}")
+    source = locate(doc, f"AutoScalingGroups[{index}]", [name, "MaxSize"])
+    low, high = group.get("MinSize"), group.get("MaxSize")
+    if isinstance(low, int) and isinstance(high, int) and low == high:
+        return [infra.FixedCapacity(origin=ORIGIN, source=source, name=name, size=high)]
+    return [infra.Scaling(origin=ORIGIN, source=source, name=name, what="Auto Scaling group")]
+
+
+def _db_instance_facts(doc: Document, db: dict, index: int) -> list[infra.Fact]:
+    name = str(db.get("DBInstanceIdentifier") or f"#{index}")
+    return [infra.Database(origin=ORIGIN, source=locate(doc, f"DBInstances[{index}]", [name]), name=name,
+                           what="RDS DB instance", encrypted=truthy(db.get("StorageEncrypted", False)) is True,
+                           multi_az=truthy(db.get("MultiAZ")) if "MultiAZ" in db else None)]
+
+
+# An export pasted into an answer, a runbook or a wiki page: `aws ... describe-*` JSON output.
+_EXPORT_START = re.compile(
+    r'\{\s*"(?:SecurityGroups|NetworkAcls|trailList|MetricAlarms|AutoScalingGroups|DBInstances)"\s*:')
+
+
+def text_facts(doc: Document) -> list[infra.Fact]:
+    """Facts of the AWS CLI exports pasted into a document's text (a code block in a runbook)."""
+    decoder = json.JSONDecoder()
+    out: list[infra.Fact] = []
+    pos = 0
+    while (start := _EXPORT_START.search(doc.text, pos)) is not None:
+        try:
+            parsed, end = decoder.raw_decode(doc.text, start.start())
+        except ValueError:
+            pos = start.end()
+            continue
+        out += facts_of(doc, parsed)
+        pos = end
+    return out
+
+
 def facts(doc: Document) -> list[infra.Fact]:
-    data = doc.data
+    return facts_of(doc, doc.data)
+
+
+def facts_of(doc: Document, data: object) -> list[infra.Fact]:
     out: list[infra.Fact] = []
     for i, group in enumerate(_security_groups(data)):
         out += _group_facts(doc, group, i)
@@ -96,4 +146,13 @@ def facts(doc: Document) -> list[infra.Fact]:
         for i, trail in enumerate(as_list(data.get("trailList"))):
             if isinstance(trail, dict):
                 out += _trail_facts(doc, trail, i)
+        for i, alarm in enumerate(as_list(data.get("MetricAlarms"))):
+            if isinstance(alarm, dict):
+                out += _alarm_facts(doc, alarm, i)
+        for i, group in enumerate(as_list(data.get("AutoScalingGroups"))):
+            if isinstance(group, dict):
+                out += _group_capacity_facts(doc, group, i)
+        for i, db in enumerate(as_list(data.get("DBInstances"))):
+            if isinstance(db, dict):
+                out += _db_instance_facts(doc, db, i)
     return out

@@ -119,6 +119,16 @@ class Scaling:
 
 
 @dataclass(frozen=True, slots=True)
+class FixedCapacity:
+    """A scaling group whose minimum equals its maximum: it cannot scale."""
+
+    origin: str
+    source: Provenance
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class KmsKey:
     origin: str
     source: Provenance
@@ -127,7 +137,15 @@ class KmsKey:
     symmetric: bool = True
 
 
-Fact = Ingress | NaclEntry | Nacl | Trail | Bucket | Database | Subnet | Scaling | KmsKey
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    origin: str
+    source: Provenance
+    name: str
+    notifies: bool  # actions enabled and at least one alarm action
+
+
+Fact = Ingress | NaclEntry | Nacl | Trail | Bucket | Database | Subnet | Scaling | FixedCapacity | KmsKey | Alarm
 
 
 # --------------------------------------------------------------------------- protocols and ports
@@ -237,6 +255,21 @@ def _trail_findings(trails: list[Trail]) -> list[Finding]:
     return out
 
 
+def _alarm_findings(alarms: list[Alarm]) -> list[Finding]:
+    """An alarm with its actions disabled (or none) raises nothing: a threshold nobody hears.
+    Every alarm of the export silent fails the thresholds; some silent is for a reviewer."""
+    silent = [a for a in alarms if not a.notifies]
+    if not silent:
+        return [finding(a.origin, "alarm-notifies", f"CloudWatch alarm {a.name} notifies on breach.", a.source)
+                for a in alarms]
+    kind = "alarms-all-silent" if len(silent) == len(alarms) else "alarm-silent"
+    names = ", ".join(a.name for a in silent[:4]) + (f" and {len(silent) - 4} more" if len(silent) > 4 else "")
+    what = (f"all {len(alarms)} CloudWatch alarms" if kind == "alarms-all-silent"
+            else f"{len(silent)} of {len(alarms)} CloudWatch alarms")
+    return [finding(silent[0].origin, kind, f"{what} ({names}) have their actions disabled or no alarm action: "
+                    "a breach notifies no one.", silent[0].source)]
+
+
 def _bucket_findings(b: Bucket) -> list[Finding]:
     out = []
     if b.encrypted:
@@ -307,6 +340,10 @@ def findings(facts: Iterable[Fact]) -> list[Finding]:
             out.extend(_database_findings(f))
         elif isinstance(f, KmsKey):
             out.extend(_kms_findings(f))
+        elif isinstance(f, FixedCapacity):
+            out.append(finding(f.origin, "asg-fixed-size", (
+                f"Auto Scaling group {f.name} has minimum = maximum = {f.size}: it replaces failed instances "
+                "but cannot scale with load."), f.source))
         elif isinstance(f, Scaling):
             out.append(finding(f.origin, "auto-scaling", f"{f.what} {f.name} scales the workload automatically.",
                             f.source))
@@ -314,4 +351,7 @@ def findings(facts: Iterable[Fact]) -> list[Finding]:
                               [f for f in facts if isinstance(f, Nacl)]))
     out.extend(_trail_findings([f for f in facts if isinstance(f, Trail)]))
     out.extend(_subnet_findings([f for f in facts if isinstance(f, Subnet)]))
+    alarms = [f for f in facts if isinstance(f, Alarm)]
+    if alarms:
+        out.extend(_alarm_findings(alarms))
     return out
