@@ -93,7 +93,11 @@ _DELEGATED = re.compile(
     r"\s+(?:\w+\s+)?by\s+(?:the\s+)?"
     r"(?:customer|client)(?:'s|’s)?\s+(?:own\s+)?(?:[\w-]+\s+){0,2}(?:team|department|staff|noc|soc|it|finance)"
     r"|(?:customer|client|aws|amazon)\s+(?:is|are|was|were|remains?)\s+responsible"
-    r"|(?:left|leave|leaves|delegated|handed(?:\s+over)?|passed)\s+to\s+(?:the\s+)?(?:customer|client|aws)"
+    r"|(?:left|leave|leaves|delegated|passed)\s+to\s+(?:the\s+)?(?:customer|client|aws)"
+    # handing the practice over, not a deliverable ("the KPI sheet is handed over to the customer")
+    r"|(?:responsibility|ownership|operations?|monitoring|it|this)\s+(?:is\s+|are\s+|was\s+|were\s+|gets\s+)?"
+    r"handed(?:\s+over)?\s+to\s+(?:the\s+)?(?:customer|client|aws)"
+    r"|(?:work|works|worked|follow|follows|followed|adopt|adopts|adopted)\s+(?:to\s+)?(?:the\s+)?(?:customer|client)(?:'s|’s)\s+own\b"
     r"|(?:can|could|may|might)\s+(?:later\s+)?be\s+(?:enabled|configured|set\s+up|turned\s+on|added|activated|"
     r"implemented|created|defined|decided|done|written|agreed)\s+by\s+(?:the\s+)?(?:customer|client)"
     r"|(?:handled|decided|done|written|covered)\s+by\s+(?:the\s+)?(?:customer|client)(?:'s|’s)?"
@@ -133,6 +137,11 @@ _EXCEPTED = re.compile(
     r"only\s+(?:in|for|on)\s+(?:the\s+)?(?:staging|non-?prod(?:uction)?|dev(?:elopment)?|test)\b)",
     re.I,
 )
+
+
+# "... to every principal except the production Terraform role": the one identity a control lets
+# through is how it is enforced, not a part of the scope left out.
+_EXCEPTED_PRINCIPAL = re.compile(r"(?:\s+[\w-]+){0,3}?\s+(?:roles?|principals?|pipelines?|service-linked)\b", re.I)
 
 
 def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -223,7 +232,7 @@ def classify(
         return "recommended"
     if _HEDGED.search(sentence):
         return "hedged"
-    if _EXCEPTED.search(main):
+    if any(not _EXCEPTED_PRINCIPAL.match(main, m.end()) for m in _EXCEPTED.finditer(main)):
         return "excepted"
     if _QUALIFIED.search(sentence):
         return "qualified"

@@ -47,6 +47,7 @@ def sentence_spans(text: str) -> list[Span]:
     """Split text into sentences, keeping their character spans in `text`."""
     cuts = [(m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
     cuts += [(m.end(1), m.end()) for m in _HEADING_BREAK.finditer(text) if _is_heading(m.group(1))]
+    cuts += _row_breaks(text)
     spans: list[Span] = []
     pos = 0
     for start, end in sorted(cuts):
@@ -56,6 +57,20 @@ def sentence_spans(text: str) -> list[Span]:
         pos = end
     _add(spans, text, pos, len(text))
     return spans
+
+
+def _row_breaks(text: str) -> list[tuple[int, int]]:
+    """Each row of a table is a sentence of its own, bars at its ends or not (Word and Excel
+    tables come as "RT-01 | Review the dashboard | Daily"): a "TBD" in one row says nothing
+    of the next."""
+    cuts, pos, previous_is_row = [], 0, False
+    for line in text.split("\n"):
+        is_row = line.count("|") >= 2
+        if previous_is_row and (is_row or line.strip()):
+            cuts.append((pos - 1, pos))  # between two rows, or after the table's last row
+        previous_is_row = is_row
+        pos += len(line) + 1
+    return cuts
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:

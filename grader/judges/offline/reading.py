@@ -101,6 +101,19 @@ def _governing_heading(text: str, start: int, reach: int = 1500) -> str | None:
     return None
 
 
+def _is_header_row(text: str) -> bool:
+    """A table's header row without a |---| line under it (a Word or Excel table): three or
+    more cells, each a short label ("KPI id (OPE-001) | Alarm | Threshold | Severity")."""
+    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    if len(cells) < 3:
+        return False
+    for cell in cells:
+        words = _LABEL_WORD.findall(re.sub(r"\([^)]*\)", "", cell))
+        if not 0 < len(words) <= 4 or any(w.isdigit() or _STATEMENT_WORD.match(w) for w in words):
+            return False
+    return True
+
+
 def is_heading(text: str, following: str = "") -> bool:
     """Does this sentence only name a practice (a heading, a table header, a list's lead-in,
     a table-of-contents line, a pointer to another document) rather than claim it?"""
@@ -111,6 +124,8 @@ def is_heading(text: str, following: str = "") -> bool:
         return True
     if text.startswith("|"):
         return bool(_TABLE_SEPARATOR.match(following))  # the row above |---|: a header
+    if _is_header_row(text):
+        return True
     words = _LABEL_WORD.findall(text)
     if text.endswith(":") and len(words) <= 12:
         return True
