@@ -33,6 +33,23 @@ def cue(sentence: str, pattern: str) -> tuple[int, int]:
         # A negation that is part of the cue itself is not counted against it.
         ("Policies contain no wildcards in Action.", r"no wildcards?", "asserted"),
         ("We not only enable MFA but also rotate tokens.", r"\bmfa\b", "asserted"),
+        # A rule refusing what comes without the practice enforces it.
+        ("Their bucket policies deny PutObject without aws:kms encryption.", r"aws:kms encryption", "asserted"),
+        # No need is no plan; a purchase plan, a metric's backlog and a review date are no plans.
+        ("The DynamoDB global table is active in both regions, so nothing needs to be done.", r"global table",
+         "asserted"),
+        ("USD 21,880/month with a 3-year Compute Savings\n    Plan on the EC2 baseline.", r"usd", "asserted"),
+        ("Fargate target tracking on SQS backlog per task, min 2 / max 40.", r"target tracking", "asserted"),
+        ("Agreed with the Operations Director on 9 February | Next review: February next year", r"agreed",
+         "asserted"),
+        # Left to the customer's team, said as ownership; a device the customer owns is not that.
+        ("Alert thresholds are owned by the customer's operations team.", r"alert thresholds", "delegated"),
+        ("Hardware MFA on root; MFA device owned by the customer's IT security.", r"\bmfa\b", "asserted"),
+        ("After that, Monarch will be asked to confirm the targets.", r"targets", "planned"),
+        ("Outbound calls should use HTTPS where the third party supports it.", r"https", "hedged"),
+        # "since" opens a clause of its own: the root user, not its MFA, is what is not used.
+        ("The root user has not been used since the MFA registration at account creation.", r"\bmfa\b",
+         "asserted"),
     ],
 )
 def test_classify(sentence: str, pattern: str, expected: str) -> None:
@@ -46,6 +63,10 @@ def test_classify(sentence: str, pattern: str, expected: str) -> None:
 ])
 def test_an_exception_that_narrows_the_scope_is_read_as_excepted(sentence):
     assert classify(sentence) == "excepted"
+
+
+def test_an_exception_for_the_one_role_a_control_lets_through_is_enforcement_not_scope():
+    assert classify("An SCP denies writes to every principal except the production Terraform role.") == "asserted"
 
 
 def test_a_consequence_is_a_clause_of_its_own_for_what_forbids_a_practice() -> None:

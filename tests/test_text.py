@@ -50,3 +50,11 @@ def test_find_normalised_locates_a_quote_across_line_breaks() -> None:
 def test_a_sentence_may_start_with_a_lowercase_resource_name() -> None:
     assert texts("sg-api allows 8080 from sg-alb only. sg-db allows 1433 from 0.0.0.0/0.") == [
         "sg-api allows 8080 from sg-alb only.", "sg-db allows 1433 from 0.0.0.0/0."]
+
+
+def test_each_row_of_a_table_without_outer_bars_is_a_sentence_of_its_own():
+    text = ("Routine tasks:\nID | Task | Frequency\nRT-01 | Review the dashboard | Daily\n"
+            "RT-02 | TBD | Weekly\nAfter the table, prose again.")
+    assert [s.text for s in sentences(text)] == [
+        "Routine tasks:", "ID | Task | Frequency", "RT-01 | Review the dashboard | Daily", "RT-02 | TBD | Weekly",
+        "After the table, prose again."]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.checks.builders import check, json_doc, make_control, only, rules
+from tests.checks.builders import check, json_doc, make_control, only, rules, text_doc
 
 NETSEC_001 = make_control("NETSEC-001", "sg-internet", "sg-internal", "nacl", "sop", "customer-example")
 ACCT_001 = make_control("ACCT-001", "root-usage", "root-mfa", "contacts", "cloudtrail", "sop")
@@ -51,3 +51,39 @@ def test_default_network_acl_allowing_everything_warns() -> None:
 def test_describe_trails_output_is_graded_like_a_template() -> None:
     export = {"trailList": [{"Name": "management", "IsMultiRegionTrail": False, "HomeRegion": "eu-west-1"}]}
     assert rules(check(ACCT_001, json_doc(export, "trails.json")), "fail") == ["awscli.cloudtrail-single-region"]
+
+
+OPE_001 = make_control("OPE-001", "health-metrics", "logs", "alert-thresholds")
+DOC_001 = make_control("DOC-001", "services", "network-layout", "auto-scaling", "high-availability")
+
+
+def alarm(name: str, enabled: bool, actions: list[str] | None = None) -> dict:
+    return {"AlarmName": name, "ActionsEnabled": enabled,
+            "AlarmActions": ["arn:aws:sns:eu-west-1:111122223333:ops"] if actions is None else actions}
+
+
+def test_alarms_that_notify_no_one_fail_the_thresholds_and_some_silent_warn() -> None:
+    silent = {"MetricAlarms": [alarm("api-5xx", False), alarm("db-cpu", False)]}
+    assert rules(check(OPE_001, json_doc(silent, "alarms.json")), "fail") == ["awscli.alarms-all-silent"]
+    some = {"MetricAlarms": [alarm("api-5xx", True), alarm("db-cpu", True, actions=[])]}
+    assert only(check(OPE_001, json_doc(some, "alarms.json")), "awscli.alarm-silent").severity == "warn"
+    heard = {"MetricAlarms": [alarm("api-5xx", True)]}
+    assert rules(check(OPE_001, json_doc(heard, "alarms.json")), "fail") == []
+
+
+def test_a_scaling_group_fixed_at_one_size_warns_auto_scaling() -> None:
+    export = {"AutoScalingGroups": [{"AutoScalingGroupName": "web-asg", "MinSize": 4, "MaxSize": 4}]}
+    assert only(check(DOC_001, json_doc(export, "asg.json")), "awscli.asg-fixed-size").criterion == "auto-scaling"
+    scaling = {"AutoScalingGroups": [{"AutoScalingGroupName": "web-asg", "MinSize": 2, "MaxSize": 12}]}
+    assert "awscli.asg-fixed-size" not in rules(check(DOC_001, json_doc(scaling, "asg.json")))
+
+
+def test_an_export_pasted_into_a_runbook_is_read_as_the_export() -> None:
+    pasted = text_doc(
+        "## CloudTrail\n\n$ aws cloudtrail describe-trails\n```json\n"
+        '{"trailList": [{"Name": "mgmt-trail", "IsMultiRegionTrail": false, "HomeRegion": "us-east-1"}]}\n'
+        "```\nThe trail delivers to the log-archive bucket.\n",
+        path="baseline-checks.md", kind="markdown")
+    failing = [f for f in check(ACCT_001, pasted) if f.severity == "fail"]
+    assert [f.rule for f in failing] == ["awscli.cloudtrail-single-region"]
+    assert failing[0].source.file == "baseline-checks.md"

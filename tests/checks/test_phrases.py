@@ -202,3 +202,51 @@ def test_an_answer_placing_everything_in_one_zone_warns_high_availability():
         "prose.single-az"]
     assert prose_rules(one_zone + " A standby replica runs in a second Availability Zone.") == []
     assert prose_rules("The NAT gateway sits in eu-west-1a and eu-west-1b.") == []
+
+
+def test_a_cidr_prefix_is_not_a_port():
+    assert "prose.prose-open-admin-port" not in prose_rules(
+        "acl-0d1f, public subnets 10.40.0.0/22: inbound 443 from 0.0.0.0/0 and ephemeral return traffic.")
+    # ... and a rule for another port in the same list is not the admin port's.
+    assert "prose.prose-open-admin-port" not in prose_rules(
+        "Outbound: 6379 to sg-tw-cache, 443 to sg-tw-vpce, 443 to 0.0.0.0/0.")
+
+
+@pytest.mark.parametrize("text", [
+    "Deploys authenticate as the IAM user tf-deployer-prod, whose access key is stored as an encrypted\n"
+    "GitHub environment secret and rotated every 90 days.",
+    "For this we have the IAM user gitlab-ci-deployer with an access key saved as masked variable in GitLab.",
+])
+def test_a_pipelines_access_key_in_a_ci_secret_store_is_a_long_term_key(text):
+    assert "prose.prose-access-key-in-code" in prose_rules(text)
+
+
+def test_plain_ftp_to_a_named_server_is_unencrypted_and_sftp_is_not():
+    assert prose_rules("The Lambda pushes the nightly CSV to Hollins' FTP server (ftp.hollinsdist.example).") == [
+        "prose.prose-plain-http"]
+    assert prose_rules("The scanning bureau uploads over SFTP to AWS Transfer Family.") == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("It is provided to the document-service container as the FIELD_ENC_KEY environment variable in the "
+     "ECS task definition quillon-document-service:42.", True),
+    ("The data key is supplied to the claims-api container through its ECS task definition.", True),
+    ("The DB_PASSWORD environment variable is injected from Secrets Manager (valueFrom).", False),
+])
+def test_a_key_handed_to_a_container_in_its_task_definition_is_a_key_in_configuration(text, found):
+    assert ("prose.prose-credential-in-code" in prose_rules(text)) is found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Scalability: the ASG is min 2 / max 2, so a failed instance is replaced.", True),
+    ("The web tier ASG runs min 2 / max 12 on target tracking at 55 % CPU.", False),
+])
+def test_a_group_fixed_at_one_size_is_stated_as_a_fact(text, found):
+    assert ("prose.prose-fixed-capacity" in prose_rules(text)) is found
+
+
+def test_a_root_email_set_to_one_persons_address_fails_contacts():
+    control = make_control("ACCT-001", "contacts")
+    found = check(control, response(
+        "Root email of the account is set to the email of our delivery lead (tuan.le@saigoncloudops.example)."))
+    assert "contact.personal-email" in rules(found, "fail")

@@ -103,6 +103,7 @@ def test_every_rule_names_a_known_control_and_criterion() -> None:
         "ACCT-002": {"least-privilege", "temporary-credentials"},
         "NETSEC-001": {"sg-internet", "nacl"},
         "NETSEC-002": {"encryption-at-rest", "key-management", "outbound-encryption", "public-endpoints"},
+        "OPE-001": {"health-metrics", "logs", "alert-thresholds"},
     }
     for kind, concern in concerns().items():
         assert concern.control in catalogue_slugs, kind

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grader.catalogue import Control
 from grader.judges.offline.decision import criterion_verdict
-from grader.judges.offline.reading import Reading, Sentence
+from grader.judges.offline.reading import Reading, Sentence, is_heading
 from grader.judges.verdict import apply_findings
 from grader.models import CriterionVerdict, Document, Finding, Provenance
 
@@ -146,3 +148,34 @@ def test_a_document_titled_as_something_else_is_not_the_artifact_even_with_figur
     estimate = Document(path="estimate.md", kind="markdown", text="Tregaron - AWS estimate\nTotal $4,210 per month.")
     assert decide([], ctrl, documents=[procedure]).status == "not_met"
     assert decide([], ctrl, documents=[estimate]).status != "not_met"
+
+
+def _sentence(doc: Document, text: str) -> Sentence:
+    start = doc.text.index(text)
+    return Sentence(doc, start, start + len(text), text)
+
+
+def test_an_item_under_a_not_permitted_heading_names_a_ban_not_a_practice():
+    doc = Document(path="access-standard.md", kind="markdown", text=(
+        "### 3.2 Machine access\n- Pipelines assume roles through OIDC.\n\n"
+        "### 3.3 Not permitted\n- IAM users with access keys for staff.\n- Shared logins.\n"))
+    assert _sentence(doc, "- IAM users with access keys for staff.").under_a_ban
+    assert not _sentence(doc, "- Pipelines assume roles through OIDC.").under_a_ban
+    lead_in = Document(path="sop.md", kind="markdown", text="We never allow:\n- shared logins\n- root access keys\n")
+    assert _sentence(lead_in, "- root access keys").under_a_ban
+
+
+@pytest.mark.parametrize("text", [
+    "KPI id (OPE-001) | Alarm | Threshold | Severity | Troubleshooting scenario",  # a Word table's header row
+    "Slide 4 - Daily operational checks",
+    "Architecture recap / Daily and weekly operations / Alerts / Troubleshooting / Escalation",
+    "Step 3 - Export application logs",
+    "Alerting",
+    "Link to our OPE-001 KPIs",
+])
+def test_titles_header_rows_and_agendas_name_a_practice_without_claiming_it(text):
+    assert is_heading(text)
+
+
+def test_a_table_row_with_values_is_a_statement_not_a_header():
+    assert not is_heading("RT-01 | Review dashboard LPG-eRx-Prod and alarm history | Daily 08:00 | Operator")

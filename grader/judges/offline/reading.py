@@ -109,7 +109,9 @@ def _is_header_row(text: str) -> bool:
         return False
     for cell in cells:
         words = _LABEL_WORD.findall(re.sub(r"\([^)]*\)", "", cell))
-        if not 0 < len(words) <= 4 or any(w.isdigit() or _STATEMENT_WORD.match(w) for w in words):
+        # "-ed"/"-ing" words are labels in a header ("Troubleshooting scenario", "Verified").
+        if not 0 < len(words) <= 4 or any(w.isdigit() or (_STATEMENT_WORD.match(w) and not w.lower().endswith(
+                ("ed", "ing"))) for w in words):
             return False
     return True
 
