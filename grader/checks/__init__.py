@@ -89,7 +89,7 @@ def _document_checks(doc: Document) -> list[tuple[str, Callable[[], list]]]:
             ]
     if not doc.structured and "Statement" in doc.text:
         checks.append(("IAM", lambda: iam.prose_findings(doc)))
-    if not doc.structured and '{' in doc.text:
+    if not doc.structured and ('{' in doc.text or "user,arn," in doc.text):
         checks.append(("AWS export", lambda: aws_exports.text_facts(doc)))
     return checks
 

@@ -9,6 +9,8 @@ describe-alarms), {"AutoScalingGroups": [...]} and {"DBInstances": [...]}, as a 
 
 from __future__ import annotations
 
+import csv
+import itertools
 import json
 import re
 
@@ -115,10 +117,32 @@ _EXPORT_START = re.compile(
     r'\{\s*"(?:SecurityGroups|NetworkAcls|trailList|MetricAlarms|AutoScalingGroups|DBInstances)"\s*:')
 
 
+# `aws iam get-credential-report`: CSV whose header starts "user,arn,".
+_CREDENTIAL_REPORT = re.compile(r"^[ \t]*user,arn,[^\n]*$", re.M)
+
+
+def credential_report_facts(doc: Document) -> list[infra.Fact]:
+    """Users of a pasted IAM credential report with an active access key (the root excluded:
+    a root key is ACCT-001's concern)."""
+    out: list[infra.Fact] = []
+    for header in _CREDENTIAL_REPORT.finditer(doc.text):
+        lines = doc.text[header.end():].lstrip("\n").split("\n")
+        rows = list(csv.reader([header.group(0).strip(), *itertools.takewhile(lambda l: l.count(",") >= 2, lines)]))
+        columns = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(columns, row))
+            user = record.get("user", "")
+            if user and user != "<root_account>" and any(
+                    record.get(f"access_key_{n}_active", "").lower() == "true" for n in (1, 2)):
+                out.append(infra.ActiveAccessKey(origin=ORIGIN, user=user,
+                                                 source=locate(doc, "credential report", [header.start(), user])))
+    return out
+
+
 def text_facts(doc: Document) -> list[infra.Fact]:
     """Facts of the AWS CLI exports pasted into a document's text (a code block in a runbook)."""
     decoder = json.JSONDecoder()
-    out: list[infra.Fact] = []
+    out: list[infra.Fact] = credential_report_facts(doc)
     pos = 0
     while (start := _EXPORT_START.search(doc.text, pos)) is not None:
         try:

@@ -119,6 +119,15 @@ class Scaling:
 
 
 @dataclass(frozen=True, slots=True)
+class ActiveAccessKey:
+    """An IAM user (not the root) with an active long-term access key, from a credential report."""
+
+    origin: str
+    source: Provenance
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
 class FixedCapacity:
     """A scaling group whose minimum equals its maximum: it cannot scale."""
 
@@ -145,7 +154,8 @@ class Alarm:
     notifies: bool  # actions enabled and at least one alarm action
 
 
-Fact = Ingress | NaclEntry | Nacl | Trail | Bucket | Database | Subnet | Scaling | FixedCapacity | KmsKey | Alarm
+Fact = (Ingress | NaclEntry | Nacl | Trail | Bucket | Database | Subnet | Scaling | FixedCapacity | KmsKey | Alarm
+        | ActiveAccessKey)
 
 
 # --------------------------------------------------------------------------- protocols and ports
@@ -340,6 +350,9 @@ def findings(facts: Iterable[Fact]) -> list[Finding]:
             out.extend(_database_findings(f))
         elif isinstance(f, KmsKey):
             out.extend(_kms_findings(f))
+        elif isinstance(f, ActiveAccessKey):
+            out.append(finding(f.origin, "iam-user-active-access-key", (
+                f"IAM user {f.user} has an active long-term access key (credential report)."), f.source))
         elif isinstance(f, FixedCapacity):
             out.append(finding(f.origin, "asg-fixed-size", (
                 f"Auto Scaling group {f.name} has minimum = maximum = {f.size}: it replaces failed instances "

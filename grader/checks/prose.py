@@ -80,11 +80,38 @@ def single_az_answer(documents: list[Document]) -> list[Finding]:
                     answer.provenance(*first.span()))]
 
 
+# A configured address is a key's value ("url: http://...", "\"endpoint\": \"http://...\""); a comment
+# (a licence header) or a schema id names a page, it calls nothing.
+_CONFIGURED_URL = re.compile(r"""^\s*-?\s*["']?[\w.-]+["']?\s*:\s*["']?http://""")
+_NOT_A_CALL = re.compile(r"schema|xmlns|namespace|w3\.org|\$id\b", re.I)
+
+
+def data_file_urls(doc: Document) -> list[Finding]:
+    """Plain-HTTP endpoints configured in a YAML/JSON file (an integration's config): the same
+    unencrypted call as in prose. Only this fact is read in data; the rest are prose facts."""
+    if doc.kind not in ("json", "yaml"):
+        return []
+    fact = prose_facts()["prose-plain-http"]
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        if _CONFIGURED_URL.match(line) and not _NOT_A_CALL.search(line):
+            for pattern in fact.patterns:
+                m = rx(pattern).search(line)
+                if m:
+                    start = pos + m.start()
+                    out.append(finding("prose", "prose-plain-http", fact.message.format(match=m.group(0)[:MAX_QUOTE]),
+                                       doc.provenance(start, pos + m.end())))
+                    break
+        pos += len(line) + 1
+    return out
+
+
 def findings(documents: list[Document]) -> list[Finding]:
     """Every asserted prose fact in the documents' text (templates are checked as data)."""
     out = single_az_answer(documents)
     for doc in documents:
         if doc.structured:
+            out += data_file_urls(doc)
             continue
         for sentence in doc.sentences():
             for kind, fact in prose_facts().items():

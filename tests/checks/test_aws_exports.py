@@ -87,3 +87,16 @@ def test_an_export_pasted_into_a_runbook_is_read_as_the_export() -> None:
     failing = [f for f in check(ACCT_001, pasted) if f.severity == "fail"]
     assert [f.rule for f in failing] == ["awscli.cloudtrail-single-region"]
     assert failing[0].source.file == "baseline-checks.md"
+
+
+def test_an_active_access_key_in_a_pasted_credential_report_fails_temporary_credentials() -> None:
+    acct_002 = make_control("ACCT-002", "temporary-credentials")
+    report = text_doc(
+        "## IAM credential report (raw)\n```\n"
+        "user,arn,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n"
+        "<root_account>,arn:aws:iam::111122223333:root,not_supported,true,false,false\n"
+        "alice,arn:aws:iam::111122223333:user/alice,true,true,false,false\n"
+        "svc-jenkins-deploy,arn:aws:iam::111122223333:user/svc-jenkins-deploy,false,false,true,false\n```\n",
+        path="access-export.md", kind="markdown")
+    found = only(check(acct_002, report), "awscli.iam-user-active-access-key")
+    assert found.severity == "fail" and "svc-jenkins-deploy" in found.message

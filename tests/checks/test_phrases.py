@@ -250,3 +250,10 @@ def test_a_root_email_set_to_one_persons_address_fails_contacts():
     found = check(control, response(
         "Root email of the account is set to the email of our delivery lead (tuan.le@saigoncloudops.example)."))
     assert "contact.personal-email" in rules(found, "fail")
+
+
+def test_a_plain_http_endpoint_in_an_integration_config_is_the_same_fact_and_a_schema_id_is_not():
+    config = json_doc({"$schema": "http://json-schema.org/draft-07/schema#",
+                       "carriers": {"rates": {"url": "http://rates.carrier.example/v1/quote", "auth": "basic"}}},
+                      "integrations.json")
+    assert [f.rule for f in prose.findings([config])] == ["prose.prose-plain-http"]
