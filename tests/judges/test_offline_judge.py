@@ -240,3 +240,16 @@ def test_a_runbook_step_made_in_the_console_on_a_condition_is_still_a_console_ch
     verdict = grade(tmp_path, judge, "REL-001", answer).criterion("no-console-changes")
     assert verdict is not None and verdict.status == "not_met"
     assert any("EC2 console" in q.text for q in verdict.quotes)
+
+
+def test_a_tips_article_attached_as_the_sop_is_not_the_partners_procedure(tmp_path: Path, judge: OfflineJudge) -> None:
+    tips = ("# VPC Security: 12 Best Practices\n\n*Ironbark Cloud Knowledge Base - Networking*\n\n"
+            "1. Security groups should allow only the ports each tier needs.\n"
+            "2. Keep network ACLs as a second layer at the subnet boundary.\n"
+            "3. Never open SSH to 0.0.0.0/0; use Session Manager.\n")
+    answer = "Our network security SOP is attached (vpc-security.md)."
+    verdict = grade(tmp_path, judge, "NETSEC-001", answer, {"vpc-security.md": tips}).criterion("sop")
+    assert verdict is not None and verdict.status != "met"
+    procedure = tips.replace("# VPC Security: 12 Best Practices", "# VPC Security Standard NET-STD-02")
+    procedure = procedure.replace("*Ironbark Cloud Knowledge Base - Networking*", "Owner: Cloud Platform team")
+    assert status(grade(tmp_path, judge, "NETSEC-001", answer, {"vpc-security.md": procedure}), "sop") == "met"
