@@ -51,12 +51,21 @@ def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for start, end in sorted(cuts):
-        if start < pos:
+        if start < pos or _continues(text, start, end):
             continue
         _add(spans, text, pos, start)
         pos = end
     _add(spans, text, pos, len(text))
     return spans
+
+
+def _continues(text: str, start: int, end: int) -> bool:
+    """A single line break after "or", "the", "with" ... is wrapped prose, whatever the next line
+    looks like ("Wildcards in Action (e.g. s3:*) or\nResource: "*" are rejected")."""
+    if text.count("\n", start, end) != 1:
+        return False
+    before = text[max(0, start - 30):start].split()
+    return bool(before) and before[-1].lower() in _CONTINUES
 
 
 def _row_breaks(text: str) -> list[tuple[int, int]]:

@@ -58,3 +58,8 @@ def test_each_row_of_a_table_without_outer_bars_is_a_sentence_of_its_own():
     assert [s.text for s in sentences(text)] == [
         "Routine tasks:", "ID | Task | Frequency", "RT-01 | Review the dashboard | Daily", "RT-02 | TBD | Weekly",
         "After the table, prose again."]
+
+
+def test_a_line_ending_in_a_joining_word_runs_on_whatever_the_next_line_looks_like():
+    text = 'Wildcards in Action (e.g. s3:*) or\nResource: "*" are rejected at review.'
+    assert [s.text for s in sentences(text)] == [text]

@@ -257,3 +257,13 @@ def test_a_plain_http_endpoint_in_an_integration_config_is_the_same_fact_and_a_s
                        "carriers": {"rates": {"url": "http://rates.carrier.example/v1/quote", "auth": "basic"}}},
                       "integrations.json")
     assert [f.rule for f in prose.findings([config])] == ["prose.prose-plain-http"]
+
+
+def test_a_reviewer_rejecting_wildcard_policies_is_not_a_wildcard_policy():
+    from grader.catalogue import get_catalogue
+
+    acct_002 = get_catalogue()["ACCT-002"]  # the catalogue's own pattern
+    sop = text_doc('No wildcards\nReviewer rejects any custom policy with\n"Action": "*", service-wide "svc:*" actions')
+    assert "phrase.acct-002-wildcard-action" not in rules(check(acct_002, sop))
+    policy = text_doc('{"Effect": "Allow",\n "Action": "s3:*",\n "Resource": "*"}', path="policy.md", kind="markdown")
+    assert "phrase.acct-002-wildcard-action" in rules(check(acct_002, policy))
