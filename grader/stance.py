@@ -42,7 +42,7 @@ _PLANNED = re.compile(
     r"\b(?:(?<!support\s)(?<!pricing\s)(?<!savings\s)plan(?:s|ned|ning)?\s+(?:to|on)|(?:(?<=^)|(?<=[,;:(]\s)|(?<=\band\s)|(?<=\bthen\s)|(?<=\bso\s)|(?<=\bbut\s))(?:we|they|it|this)\s+will\s+(?:be\s+)?(?:enabl|implement|"
     r"introduc|adopt|roll|set|configur|defin|creat|build|add|start|begin|move|migrat|establish|"
     r"document|write|develop|deploy|look|consider|evaluat|turn)\w*|are\s+going\s+to|is\s+going\s+to|"
-    r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|"
+    r"intend(?:s|ed)?\s+to|aim(?:s|ing)?\s+to|on\s+(?:our|the)\s+roadmap|(?:is|are)\s+planned\s+(?:for|in)|"
 
     r"next\s+(?:quarter|year|month|sprint|phase|release|fiscal)|in\s+the\s+(?:near\s+)?future|"
     r"future\s+(?:state|phase|release)|not\s+yet|yet\s+to\s+be|to\s+be\s+(?:enabled|implemented|"
@@ -59,7 +59,7 @@ _PLANNED = re.compile(
 # A later phase of the engagement: planned too, but only where it speaks of the practice
 # itself (its clause), since "further savings in phase 2" may close a sentence about savings made.
 _LATER_PHASE = re.compile(
-    r"\b(?:(?:in|for|during|part\s+of)\s+(?:the\s+)?(?:phase|stage|wave)\s*(?:2|3|two|three|ii)|(?:later|next|second|"
+    r"\b(?:(?:in|for|during|part\s+of)\s+(?:the\s+)?(?:phase|stage|wave)\s*-?\s*(?:2|3|two|three|ii)|(?:later|next|second|"
     r"follow[-\s]?up|future)\s+(?:phase|stage|wave|iteration)|post[-\s]go[-\s]live|after\s+go[-\s]live|"
     r"(?:is|are)\s+foreseen|(?:is|are)\s+scheduled\s+for|will\s+follow)\b",
     re.I,
@@ -251,7 +251,8 @@ _FORBIDDING = re.compile(
 
 # A consequence starts a clause of its own: "No blocking was needed, so the subnets keep the
 # default NACL" does not forbid the default NACL.
-_CONSEQUENCE = re.compile(r",\s*(?:and\s+)?(?:so|therefore|thus|hence|which\s+is\s+why)\b", re.I)
+# A comment on the whole (", which gives complete coverage ... without paying for ...") is one too.
+_CONSEQUENCE = re.compile(r",\s*(?:and\s+)?(?:so|therefore|thus|hence|which)\b", re.I)
 
 
 def _scope(sentence: str, start: int) -> tuple[int, int]:

@@ -238,7 +238,8 @@ def missing_aspects(criterion: Criterion, readings: list[Reading], documents: li
     missing = []
     for aspect in criterion.aspects:
         if aspect.shown_by_attachment and any(
-                d.attached and not d.structured and matching(criterion.cues, d.text) for d in documents):
+                d.attached and not d.structured and matching(criterion.cues, d.text) and shows_the_artifact(criterion, d)
+                for d in documents):
             shown = True
         elif aspect.min_lines > 1:
             shown = _lines_matching(aspect.cues, documents) >= aspect.min_lines
