@@ -47,6 +47,7 @@ def cue(sentence: str, pattern: str) -> tuple[int, int]:
         ("Hardware MFA on root; MFA device owned by the customer's IT security.", r"\bmfa\b", "asserted"),
         ("After that, Monarch will be asked to confirm the targets.", r"targets", "planned"),
         ("Outbound calls should use HTTPS where the third party supports it.", r"https", "hedged"),
+        ("An Aurora Replica in eu-west-1b is planned for the phase-2 change window.", r"replica", "planned"),
         # "since" opens a clause of its own: the root user, not its MFA, is what is not used.
         ("The root user has not been used since the MFA registration at account creation.", r"\bmfa\b",
          "asserted"),
@@ -67,6 +68,12 @@ def test_an_exception_that_narrows_the_scope_is_read_as_excepted(sentence):
 
 def test_an_exception_for_the_one_role_a_control_lets_through_is_enforcement_not_scope():
     assert classify("An SCP denies writes to every principal except the production Terraform role.") == "asserted"
+
+
+def test_a_relative_clause_commenting_on_the_whole_does_not_forbid_what_precedes_it() -> None:
+    sentence = ("We created the organization trail in eu-north-1 and a second trail in eu-west-1, which gives "
+                "complete coverage without paying for trails that would only record denied calls.")
+    assert not forbids(sentence, sentence.index("trail"))
 
 
 def test_a_consequence_is_a_clause_of_its_own_for_what_forbids_a_practice() -> None:

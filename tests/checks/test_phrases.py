@@ -267,3 +267,12 @@ def test_a_reviewer_rejecting_wildcard_policies_is_not_a_wildcard_policy():
     assert "phrase.acct-002-wildcard-action" not in rules(check(acct_002, sop))
     policy = text_doc('{"Effect": "Allow",\n "Action": "s3:*",\n "Resource": "*"}', path="policy.md", kind="markdown")
     assert "phrase.acct-002-wildcard-action" in rules(check(acct_002, policy))
+
+
+@pytest.mark.parametrize("text, found", [
+    ("The Aurora cluster currently runs as a single db.r6g.xlarge writer in eu-west-1a.", True),
+    ("orders-db is an Amazon RDS for PostgreSQL instance, Single-AZ, in the data subnet.", True),
+    ("The Aurora cluster has a writer in eu-west-1a and a reader in eu-west-1b.", False),
+])
+def test_a_database_on_one_instance_in_one_zone_is_a_stated_fact(text, found):
+    assert ("prose.prose-single-az-database" in prose_rules(text)) is found

@@ -253,3 +253,12 @@ def test_a_tips_article_attached_as_the_sop_is_not_the_partners_procedure(tmp_pa
     procedure = tips.replace("# VPC Security: 12 Best Practices", "# VPC Security Standard NET-STD-02")
     procedure = procedure.replace("*Ironbark Cloud Knowledge Base - Networking*", "Owner: Cloud Platform team")
     assert status(grade(tmp_path, judge, "NETSEC-001", answer, {"vpc-security.md": procedure}), "sop") == "met"
+
+
+def test_application_logs_left_on_the_instances_are_not_exported(tmp_path: Path, judge: OfflineJudge) -> None:
+    answer = ("For Oak LMS, CloudWatch collects CPU, memory and ALB 5xx metrics per tier with alarms at 80 % CPU "
+              "and 1 % 5xx. Lambda and RDS logs go to CloudWatch Logs. The PHP application log and the Nginx error "
+              "log stay on each instance under /var/log/oak-lms/ with 14-day logrotate.")
+    verdict = grade(tmp_path, judge, "OPE-001", answer).criterion("logs")
+    assert verdict is not None and verdict.status == "not_met"
+    assert any("stay on each instance" in q.text for q in verdict.quotes)
