@@ -110,7 +110,7 @@ Resources:
     assert "DbSG" in found.message
 
 
-def test_network_acl_allowing_all_inbound_warns_on_nacl() -> None:
+def test_network_acl_allowing_all_inbound_fails_nacl() -> None:
     template = """
 Resources:
   PublicAcl:
@@ -136,7 +136,7 @@ Resources:
 """
     found = check(NETSEC_001, cfn_doc(template))
     nacl = only(found, "cfn.nacl-open-inbound")
-    assert (nacl.criterion, nacl.severity) == ("nacl", "warn")
+    assert (nacl.criterion, nacl.severity) == ("nacl", "fail")
     assert "2 inbound" in only(found, "cfn.nacl-defined").message
 
 
@@ -209,9 +209,9 @@ Resources:
 {props}"""
 
 
-def test_rds_without_storage_encryption_warns() -> None:
+def test_rds_without_storage_encryption_fails_encryption_at_rest() -> None:
     found = only(check(NETSEC_002, cfn_doc(RDS.format(props="      MultiAZ: true\n"))), "cfn.rds-unencrypted")
-    assert (found.criterion, found.severity) == ("encryption-at-rest", "warn")
+    assert (found.criterion, found.severity) == ("encryption-at-rest", "fail")
 
 
 def test_multi_az_rds_is_a_high_availability_fact_for_doc_001() -> None:

@@ -45,17 +45,17 @@ def test_a_two_az_diagram_yields_only_info_facts_for_doc_001() -> None:
     assert only(found, "drawio.auto-scaling-group").criterion == "auto-scaling"
 
 
-def test_a_single_az_diagram_warns_on_high_availability() -> None:
+def test_a_single_az_diagram_fails_high_availability() -> None:
     doc = diagram(cell("az0", "AZ eu-west-1a", group="availability_zone"), cell("ec2", "App", "az0", service="ec2"))
     found = only(check(DOC_001, doc), "drawio.single-az")
-    assert (found.severity, found.criterion) == ("warn", "high-availability")
+    assert (found.severity, found.criterion) == ("fail", "high-availability")
     assert doc.text[found.source.start:found.source.end] == "AZ eu-west-1a"
 
 
 def test_azs_repeated_on_several_pages_count_once() -> None:
     doc = diagram(cell("a", "AZ a", group="availability_zone"), cell("b", "AZ a", group="availability_zone"),
                   pages=2)
-    assert rules(check(DOC_001, doc), "warn") == ["drawio.single-az"]
+    assert rules(check(DOC_001, doc), "fail") == ["drawio.single-az"]
 
 
 def test_a_flat_sketch_states_what_is_missing() -> None:

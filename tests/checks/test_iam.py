@@ -150,7 +150,7 @@ Resources:
     assert doc.text[found.source.start:found.source.end] == "dynamodb:*"
 
 
-def test_attaching_administrator_access_warns() -> None:
+def test_attaching_administrator_access_fails_least_privilege() -> None:
     template = """
 Resources:
   AdminRole:
@@ -160,7 +160,7 @@ Resources:
         - arn:aws:iam::aws:policy/AdministratorAccess
 """
     found = only(check(ACCT_002, cfn_doc(template)), "iam.admin-managed-policy")
-    assert found.severity == "warn" and "AdministratorAccess" in found.message
+    assert found.severity == "fail" and "AdministratorAccess" in found.message
 
 
 def test_url_encoded_policy_in_a_cli_export_is_checked() -> None:

@@ -90,7 +90,7 @@ def test_separate_ingress_rule_resources_fail_for_their_group(resource: str) -> 
     assert "aws_security_group.bastion" in found.message
 
 
-def test_network_acl_allowing_everything_inbound_warns() -> None:
+def test_network_acl_allowing_everything_inbound_fails_nacl() -> None:
     doc = tf_doc('''resource "aws_network_acl" "public" {
   vpc_id = aws_vpc.main.id
   ingress {
@@ -102,7 +102,7 @@ def test_network_acl_allowing_everything_inbound_warns() -> None:
     to_port    = 0
   }
 }''')
-    assert "tf.nacl-open-inbound" in rules(check(NETSEC_001, doc), "warn")
+    assert "tf.nacl-open-inbound" in rules(check(NETSEC_001, doc), "fail")
 
 
 def test_cloudtrail_defaults_to_single_region_and_fails() -> None:
@@ -146,9 +146,9 @@ resource "aws_s3_bucket_public_access_block" "logs" {
     assert rules(check(NETSEC_002, doc)) == ["tf.s3-encrypted"]
 
 
-def test_unencrypted_database_warns_and_multi_az_is_a_doc_001_fact() -> None:
+def test_unencrypted_database_fails_and_multi_az_is_a_doc_001_fact() -> None:
     doc = tf_doc('resource "aws_db_instance" "db" {\n  engine = "mysql"\n  multi_az = true\n}\n')
-    assert only(check(NETSEC_002, doc), "tf.rds-unencrypted").severity == "warn"
+    assert only(check(NETSEC_002, doc), "tf.rds-unencrypted").severity == "fail"
     assert only(check(DOC_001, doc), "tf.rds-multi-az").criterion == "high-availability"
 
 
@@ -227,7 +227,7 @@ def test_policy_document_with_anyone_as_principal_fails() -> None:
     assert rules(check(ACCT_002, doc), "fail") == ["iam.public-principal"]
 
 
-def test_attaching_administrator_access_warns() -> None:
+def test_attaching_administrator_access_is_located_in_terraform() -> None:
     doc = tf_doc('''resource "aws_iam_role_policy_attachment" "admin" {
   role       = "ops"
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
