@@ -15,6 +15,7 @@ writer waits up to SQLITE_BUSY_SECONDS for another's transaction instead of fail
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -179,7 +180,16 @@ def _sqlite_for_several_sessions(dbapi_connection, _record) -> None:
     `timeout` connect argument), so switching a new file to WAL waits for other sessions too."""
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # Switching a new file to WAL takes an exclusive lock, and SQLite may answer "database is
+        # locked" at once, without its busy wait, while another process does the same: try again.
+        for attempt in range(1, 41):
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 40:
+                    raise
+                time.sleep(0.05 * min(attempt, 10))
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
