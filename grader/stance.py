@@ -67,7 +67,7 @@ _LATER_PHASE = re.compile(
 
 # Hedges withhold commitment to the practice itself: not evidence that it is in place.
 # "As fast as possible" says how quickly something is done, not whether it is.
-_HEDGED = re.compile(
+HEDGED = re.compile(
     r"\b(?:might|could|where(?:ver)?\s+(?:possible|feasible|practical)|if\s+(?:possible|feasible|"
     r"practical|needed|time\s+permits|the\s+customer\s+(?:wants|asks|requests|agrees|supports))|when\s+(?:possible|"
     r"feasible|practical)|(?<!\bsoon\s)(?<!\bfast\s)(?<!\bquickly\s)(?<!\brapidly\s)(?<!\bearly\s)(?<!\bmuch\s)as\s+(?:far\s+as\s+)?(?:possible|feasible|practical)|try\s+to|tries\s+to|trying\s+to|"
@@ -75,8 +75,15 @@ _HEDGED = re.compile(
     r"may\s+(?:or\s+may\s+not|be\s+(?:enabled|used|configured|set|applied|turned|sent|exported|"
     r"defined|collected|reviewed|documented|in\s+place|considered))|depend(?:s|ing)\s+on\s+the\s+"
     r"(?:customer|engagement|project)|case[-\s]by[-\s]case|ad[-\s]hoc|informal(?:ly)?|best[-\s]effort|"
-    r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request|consider\s+using|"
-    r"(?:where|when|if)\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}supports?\s+it|(?:where|when|if)\s+supported)\b",
+    r"we\s+believe|probably|whatever\s+(?:way|the\s+customer)|if\s+asked|on\s+request(?!\s+(?:count|rate|latency|volume|per|size))|consider\s+using|"
+    r"(?:where|when|if)\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}supports?\s+it|(?:where|when|if)\s+supported|"
+    # the practice holds on someone else's condition: "Multi-AZ where the customer's budget permits",
+    # "through the pipeline by default unless the customer opts out", "where the customer provides one"
+    r"(?:where|when|if|unless|as\s+long\s+as|provided\s+that)\s+(?:the\s+|a\s+|an\s+)?(?:customer|client|budget|"
+    r"third[- ]party|vendor|merchant|provider|partner|service|endpoint)(?:'s|’s)?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:permits?|allows?|agrees?|wants?|requests?|supports?|provides?|asks?|opts?\s+(?:out|in)|approves?|accepts?|"
+    r"pays?|funds?|chooses?|prefers?)|by\s+default\s+unless|as\s+appropriate|"
+    r"can\s+be\s+(?:enabled|added|configured|turned\s+on|set\s+up|activated|switched\s+on|introduced)\b(?!\s+by\s+(?:the\s+)?(?:customer|client)))\b",
     re.I,
 )
 _PARENTHESIS = re.compile(r"\([^()]*\)")
@@ -230,7 +237,7 @@ def classify(
         return "delegated"
     if _RECOMMENDED.search(main):
         return "recommended"
-    if _HEDGED.search(sentence):
+    if HEDGED.search(sentence):
         return "hedged"
     if any(not _EXCEPTED_PRINCIPAL.match(main, m.end()) for m in _EXCEPTED.finditer(main)):
         return "excepted"
