@@ -108,9 +108,9 @@ def _layout(cells: list[dict]) -> str:
     return ", ".join(parts)
 
 
-def _shown(cells: list[dict]) -> tuple[set[str], str]:
-    """Service keys drawn as icons, and every shape label (a service may be a labelled box)."""
-    return {str(c["service"]) for c in cells if c.get("service")}, " ".join(_label(c) for c in cells)
+def _icons(cells: list[dict]) -> set[str]:
+    """Service keys drawn as icons (a service may also be a labelled box: see the text)."""
+    return {str(c["service"]) for c in cells if c.get("service")}
 
 
 def unshown_services(answer: Document, diagrams: list[Document]) -> list[str]:
@@ -118,9 +118,8 @@ def unshown_services(answer: Document, diagrams: list[Document]) -> list[str]:
     icons: set[str] = set()
     labels = []
     for doc in diagrams:
-        shown, text = _shown(_cells(doc.data))
-        icons |= shown
-        labels.append(text)
+        icons |= _icons(_cells(doc.data))
+        labels.append(doc.text)  # every shape label and every connection's ("Site-to-Site VPN, 2 tunnels")
     drawn = " ".join(labels)
     missing = []
     for key, names in knowledge().workload_services.items():

@@ -108,3 +108,15 @@ def test_a_service_the_answer_says_it_does_not_use_need_not_be_drawn() -> None:
     answer = Document(path="response", kind="response",
                       text="The solution has no SQS queue and no ElastiCache; everything else is drawn.")
     assert "drawio.services-not-drawn" not in rules(check(make_control("DOC-001", "services"), answer, two_az_web_app()))
+
+
+def test_a_service_drawn_only_as_a_connection_label_is_drawn() -> None:
+    # The reader writes a connection's label into the diagram's text, not into its shapes.
+    shapes = diagram(cell("dc", "On-premises data centre"), cell("vgw", "Virtual private gateway"))
+    drawn = shapes.model_copy(update={"text": shapes.text + "\nConnection: On-premises data centre -> "
+                                              "Virtual private gateway: Site-to-Site VPN, 2 tunnels (BGP)"})
+    answer = Document(path="response", kind="response",
+                      text="Claims data reaches the on-premises mainframe over an AWS Site-to-Site VPN.")
+    services = make_control("DOC-001", "services")
+    assert "drawio.services-not-drawn" in rules(check(services, answer, shapes))
+    assert "drawio.services-not-drawn" not in rules(check(services, answer, drawn))

@@ -179,3 +179,14 @@ def test_titles_header_rows_and_agendas_name_a_practice_without_claiming_it(text
 
 def test_a_table_row_with_values_is_a_statement_not_a_header():
     assert not is_heading("RT-01 | Review dashboard LPG-eRx-Prod and alarm history | Daily 08:00 | Operator")
+
+
+def test_a_glossary_defines_a_practice_without_claiming_it():
+    doc = Document(path="design.md", kind="markdown", text=(
+        "## 2. Definitions\n\nAuto Scaling: adjusts the number of EC2 instances to demand.\n\n"
+        "## 3. Design\n\nThe web tier runs in an Auto Scaling group with target tracking at 55 % CPU.\n"))
+    assert _sentence(doc, "Auto Scaling: adjusts the number of EC2 instances to demand.").heading
+    assert not _sentence(doc, "The web tier runs in an Auto Scaling group with target tracking at 55 % CPU.").heading
+    row = Document(path="glossary.md", kind="markdown",
+                   text="CMK | Customer managed key: a KMS key that the customer creates, owns and manages.\n")
+    assert _sentence(row, row.text.strip()).heading

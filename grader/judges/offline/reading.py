@@ -45,14 +45,19 @@ class Sentence:
         line_start = self.doc.text.rfind("\n", 0, self.start) + 1
         if "\n" not in self.text.strip() and _MD_HEADING.match(self.doc.text[line_start:self.end]):
             return True
+        if _DEFINITION_ROW.match(self.text) or self.under(_DEFINITIONS_HEADING):
+            return True  # a glossary defines the term; it does not say the practice is done
         return is_heading(self.text, self.doc.text[self.end:self.end + 120])
+
+    def under(self, heading: re.Pattern[str]) -> bool:
+        governing = _governing_heading(self.doc.text, self.start)
+        return governing is not None and bool(heading.search(governing))
 
     @property
     def under_a_ban(self) -> bool:
         """Listed under a heading that forbids what follows ("### 3.3 Not permitted", "We never
         allow:"): the item names a forbidden practice, it does not claim it."""
-        heading = _governing_heading(self.doc.text, self.start)
-        return heading is not None and bool(_BANNING_HEADING.search(heading))
+        return self.under(_BANNING_HEADING)
 
 
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
@@ -82,6 +87,10 @@ _POINTER = re.compile(
 _BANNING_HEADING = re.compile(
     r"\b(?:not\s+(?:permitted|allowed|acceptable|accepted)|prohibited|forbidden|banned|disallowed|never|"
     r"must\s+not|do\s+not|don[\'’]?ts|anti-?patterns?|what\s+we\s+(?:do\s+not|don[\'’]t)\s+do)\b", re.I)
+_DEFINITIONS_HEADING = re.compile(r"\b(?:definitions?|glossary|terms\s+and\s+definitions|abbreviations|acronyms)\b", re.I)
+# A glossary row: a term, then a definition opening with an article ("CMK | Customer managed key:
+# a KMS key that ...", "Auto Scaling | The AWS capability to ...").
+_DEFINITION_ROW = re.compile(r"^\|?\s*[^|\n]{1,60}\|\s*(?:[^|\n]{1,40}:\s*)?(?:a|an|the)\s+[^|\n]+\|?\s*$", re.I)
 _LEAD_IN = re.compile(r"^[^\n]{3,120}:\s*$")
 
 
