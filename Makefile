@@ -25,8 +25,9 @@ test: $(BIN)/grader
 	$(BIN)/python -m pytest -q
 
 # The regression gate: every labeled set against its committed baseline (eval/baselines/).
-# eval/holdout and eval/corpus/test are never tuned on: a loss there is a real loss.
-EVAL_SETS ?= cases holdout corpus/dev corpus/test
+# eval/holdout and eval/corpus/test are never tuned on: a loss there is a real loss. eval/fresh
+# (a later blind batch) was measured first, then tuned on like corpus/dev.
+EVAL_SETS ?= cases holdout corpus/dev corpus/test fresh
 
 eval: $(BIN)/grader
 	@set -e; for set in $(EVAL_SETS); do \

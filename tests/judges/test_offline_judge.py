@@ -262,3 +262,13 @@ def test_application_logs_left_on_the_instances_are_not_exported(tmp_path: Path,
     verdict = grade(tmp_path, judge, "OPE-001", answer).criterion("logs")
     assert verdict is not None and verdict.status == "not_met"
     assert any("stay on each instance" in q.text for q in verdict.quotes)
+
+
+def test_a_trail_delivering_to_a_bucket_shared_with_other_logs_is_not_the_dedicated_bucket(
+    tmp_path: Path, judge: OfflineJudge
+) -> None:
+    answer = ("CloudTrail has a multi-region trail covering all regions, which delivers to the central logging "
+              "bucket tidewater-platform-logs - the same bucket that collects the ALB and VPC Flow Logs.")
+    verdict = grade(tmp_path, judge, "ACCT-001", answer).criterion("cloudtrail")
+    assert verdict is not None and verdict.status == "not_met"
+    assert any("same bucket" in q.text for q in verdict.quotes)
