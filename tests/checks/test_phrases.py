@@ -276,3 +276,19 @@ def test_a_reviewer_rejecting_wildcard_policies_is_not_a_wildcard_policy():
 ])
 def test_a_database_on_one_instance_in_one_zone_is_a_stated_fact(text, found):
     assert ("prose.prose-single-az-database" in prose_rules(text)) is found
+
+
+@pytest.mark.parametrize("text, rule, found", [
+    ("During Black Friday week the on-call engineer raised it to four instances for the weekend.",
+     "prose.prose-manual-scaling", True),
+    ("The Auto Scaling group scaled out to twelve instances on target tracking.", "prose.prose-manual-scaling", False),
+    ("| ops portal | ALB orla-ops-alb, listener HTTP:80 | source-restricted by SG |", "prose.prose-http-listener", True),
+    ("The HTTP:80 listener does nothing but return HTTP 301 to HTTPS.", "prose.prose-http-listener", False),
+    ("The loader runs as IAM user svc-pos-loader; its access key is kept in the vault and rotated every 90 days.",
+     "prose.prose-access-key-in-code", True),
+    ("The PostgreSQL instance runs in ca-central-1a, with daily snapshots.", "prose.prose-single-az-database", True),
+    ("The Aurora writer runs in eu-west-1a and a reader in eu-west-1b takes over on failure.",
+     "prose.prose-single-az-database", False),
+])
+def test_scope_facts_stated_in_one_clause(text, rule, found):
+    assert (rule in prose_rules(text)) is found
