@@ -248,7 +248,7 @@ def classify(
 
 # Words that forbid a practice: "shared logins ... are forbidden", "long-term keys are banned".
 _FORBIDDING = re.compile(
-    r"\b(?:not|no|never|nor|nobody|no\s+one|none|neither|without|cannot|forbid\w*|block(?:s|ed)?|"
+    r"\b(?:not|no|never|nor|nobody|no\s+one|none|nothing|neither|without|cannot|forbid\w*|block(?:s|ed)?|"
     r"den(?:y|ies|ied)|refus\w*|reject\w*|disabled|detect\w*|reports?|flag(?:s|ged)?|alerts?\s+on|remediat\w*|"
     r"prohibit\w*|disallow\w*|ban|banned|unused|delet\w*|revok\w*|"
     r"not\s+(?:permitted|allowed)|avoid\w*|instead\s+of|rather\s+than|eliminat\w*|replac\w*)\b|n't\b",

@@ -292,3 +292,12 @@ def test_a_database_on_one_instance_in_one_zone_is_a_stated_fact(text, found):
 ])
 def test_scope_facts_stated_in_one_clause(text, rule, found):
     assert (rule in prose_rules(text)) is found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("The data-feed jobs go from dev to production once a data engineer has reviewed the diff.", True),
+    ("Terraform changes are applied directly to the prod workspace from a workstation.", True),
+    ("Nothing goes from dev straight to production; every change passes test and staging.", False),
+])
+def test_a_change_that_skips_the_test_environments_is_a_stated_fact(text, found):
+    assert ("prose.prose-skips-testing" in prose_rules(text)) is found
