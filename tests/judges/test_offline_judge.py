@@ -272,3 +272,11 @@ def test_a_trail_delivering_to_a_bucket_shared_with_other_logs_is_not_the_dedica
     verdict = grade(tmp_path, judge, "ACCT-001", answer).criterion("cloudtrail")
     assert verdict is not None and verdict.status == "not_met"
     assert any("same bucket" in q.text for q in verdict.quotes)
+
+
+def test_contacts_set_to_one_persons_address_named_by_role_fail(tmp_path: Path, judge: OfflineJudge) -> None:
+    answer = ("4.1 Root email and alternate contacts are set to a customer-owned distribution list where the "
+              "customer provides one. 4.2 Otherwise, the Quillon engagement lead's corporate email address and "
+              "mobile number are used until the customer supplies a distribution list.")
+    verdict = grade(tmp_path, judge, "ACCT-001", answer).criterion("contacts")
+    assert verdict is not None and verdict.status == "not_met"
