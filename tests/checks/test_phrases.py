@@ -301,3 +301,8 @@ def test_scope_facts_stated_in_one_clause(text, rule, found):
 ])
 def test_a_change_that_skips_the_test_environments_is_a_stated_fact(text, found):
     assert ("prose.prose-skips-testing" in prose_rules(text)) is found
+
+
+def test_a_fact_after_but_stands_whatever_the_hedge_before_it_says():
+    text = "Service auto scaling can be enabled if traffic grows, but in most cases we run a fixed desired count."
+    assert "prose.prose-fixed-capacity" in prose_rules(text)

@@ -104,6 +104,7 @@ def test_every_rule_names_a_known_control_and_criterion() -> None:
         "NETSEC-001": {"sg-internet", "nacl"},
         "NETSEC-002": {"encryption-at-rest", "key-management", "outbound-encryption", "public-endpoints"},
         "OPE-001": {"health-metrics", "logs", "alert-thresholds"},
+        "OPE-003": {"testing-process", "automated-tests", "checklist"},
     }
     for kind, concern in concerns().items():
         assert concern.control in catalogue_slugs, kind
