@@ -306,3 +306,9 @@ def test_a_change_that_skips_the_test_environments_is_a_stated_fact(text, found)
 def test_a_fact_after_but_stands_whatever_the_hedge_before_it_says():
     text = "Service auto scaling can be enabled if traffic grows, but in most cases we run a fixed desired count."
     assert "prose.prose-fixed-capacity" in prose_rules(text)
+
+
+def test_an_sops_exception_rule_for_rotated_keys_is_not_a_key_in_use():
+    rule = ("If a customer insists on IAM users, access keys are rotated every 90 days, MFA is required through a "
+            "policy condition, and the exception is recorded in the risk log.")
+    assert "prose.prose-access-key-in-code" not in prose_rules(rule)
