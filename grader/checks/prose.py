@@ -114,9 +114,51 @@ def data_file_urls(doc: Document) -> list[Finding]:
     return out
 
 
+# A recovery objective and its value: "RTO of 1 hour", "RTO: 4 h", "recovery time objective is 30 minutes".
+_OBJECTIVE = re.compile(
+    r"\b(?P<kind>RTO|RPO|recovery\s+time\s+objective|recovery\s+point\s+objective)s?\b[^.;\n\d]{0,25}?"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\b", re.I)
+_MINUTES = {"s": 1 / 60, "m": 1, "h": 60, "d": 1440}
+
+
+def _objectives(text: str) -> dict[str, set[float]]:
+    found: dict[str, set[float]] = {}
+    for m in _OBJECTIVE.finditer(text):
+        kind = "RTO" if m.group("kind").lower().startswith(("rto", "recovery time")) else "RPO"
+        unit = m.group("unit").lower()
+        minutes = float(m.group("value")) * _MINUTES["m" if unit.startswith("mi") else unit[0]]
+        found.setdefault(kind, set()).add(round(minutes, 2))
+    return found
+
+
+def objectives_disagree(documents: list[Document]) -> list[Finding]:
+    """The answer's recovery objectives and its attached plan's share no value: "an RTO of 1 hour"
+    in the answer, "RTO 4 hours" in the DR plan. Which one holds is for a reviewer."""
+    answer = next((d for d in documents if not d.attached), None)
+    if answer is None:
+        return []
+    said = _objectives(answer.text)
+    out = []
+    for doc in documents:
+        if not doc.attached or doc.structured:
+            continue
+        planned = _objectives(doc.text)
+        for kind in ("RTO", "RPO"):
+            if said.get(kind) and planned.get(kind) and not said[kind] & planned[kind]:
+                out.append(finding("prose", "objectives-disagree", (
+                    f"The answer states {kind} {', '.join(_minutes(v) for v in sorted(said[kind]))}, but {doc.path} "
+                    f"states {', '.join(_minutes(v) for v in sorted(planned[kind]))}: one of them is not the target."),
+                    doc.provenance(0, 0)))
+    return out
+
+
+def _minutes(value: float) -> str:
+    return f"{value / 60:g} h" if value >= 60 else f"{value:g} min"
+
+
 def findings(documents: list[Document]) -> list[Finding]:
     """Every asserted prose fact in the documents' text (templates are checked as data)."""
-    out = single_az_answer(documents)
+    out = single_az_answer(documents) + objectives_disagree(documents)
     for doc in documents:
         if doc.structured:
             out += data_file_urls(doc)

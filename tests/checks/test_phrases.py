@@ -312,3 +312,12 @@ def test_an_sops_exception_rule_for_rotated_keys_is_not_a_key_in_use():
     rule = ("If a customer insists on IAM users, access keys are rotated every 90 days, MFA is required through a "
             "policy condition, and the exception is recorded in the risk log.")
     assert "prose.prose-access-key-in-code" not in prose_rules(rule)
+
+
+def test_recovery_objectives_that_disagree_between_answer_and_plan_warn_rto_rpo():
+    answer = response("For a regional failure the reservations platform has an RTO of 1 hour and an RPO of 15 minutes.")
+    plan = text_doc("3. Objectives\nRegional failure: RTO 4 hours, RPO 1 hour (backup and restore).", path="dr-plan.pdf")
+    found = [f for f in prose.findings([answer, plan]) if f.rule == "prose.objectives-disagree"]
+    assert len(found) == 2 and "dr-plan.pdf" in found[0].message
+    agreeing = text_doc("Regional failure: RTO 1 h, RPO 15 min.", path="dr-plan.pdf")
+    assert not [f for f in prose.findings([answer, agreeing]) if f.rule == "prose.objectives-disagree"]

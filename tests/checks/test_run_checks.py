@@ -105,6 +105,7 @@ def test_every_rule_names_a_known_control_and_criterion() -> None:
         "NETSEC-002": {"encryption-at-rest", "key-management", "outbound-encryption", "public-endpoints"},
         "OPE-001": {"health-metrics", "logs", "alert-thresholds"},
         "OPE-003": {"testing-process", "automated-tests", "checklist"},
+        "REL-002": {"rto-rpo", "recovery-process", "customer-communication", "customer-example"},
     }
     for kind, concern in concerns().items():
         assert concern.control in catalogue_slugs, kind
