@@ -50,6 +50,8 @@ class Sentence:
         return is_heading(self.text, self.doc.text[self.end:self.end + 120])
 
     def under(self, heading: re.Pattern[str]) -> bool:
+        """Does the heading this sentence is listed under (its section's, or its list's lead-in)
+        match `heading`?"""
         governing = _governing_heading(self.doc.text, self.start)
         return governing is not None and bool(heading.search(governing))
 
