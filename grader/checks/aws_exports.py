@@ -159,24 +159,23 @@ def facts(doc: Document) -> list[infra.Fact]:
     return facts_of(doc, doc.data)
 
 
+# The keyed lists a describe-* export holds, and what reads one item of each.
+_LISTS = {
+    "NetworkAcls": _nacl_facts,
+    "trailList": _trail_facts,
+    "MetricAlarms": _alarm_facts,
+    "AutoScalingGroups": _group_capacity_facts,
+    "DBInstances": _db_instance_facts,
+}
+
+
 def facts_of(doc: Document, data: object) -> list[infra.Fact]:
     out: list[infra.Fact] = []
     for i, group in enumerate(_security_groups(data)):
         out += _group_facts(doc, group, i)
     if isinstance(data, dict):
-        for i, acl in enumerate(as_list(data.get("NetworkAcls"))):
-            if isinstance(acl, dict):
-                out += _nacl_facts(doc, acl, i)
-        for i, trail in enumerate(as_list(data.get("trailList"))):
-            if isinstance(trail, dict):
-                out += _trail_facts(doc, trail, i)
-        for i, alarm in enumerate(as_list(data.get("MetricAlarms"))):
-            if isinstance(alarm, dict):
-                out += _alarm_facts(doc, alarm, i)
-        for i, group in enumerate(as_list(data.get("AutoScalingGroups"))):
-            if isinstance(group, dict):
-                out += _group_capacity_facts(doc, group, i)
-        for i, db in enumerate(as_list(data.get("DBInstances"))):
-            if isinstance(db, dict):
-                out += _db_instance_facts(doc, db, i)
+        for key, read in _LISTS.items():
+            for i, item in enumerate(as_list(data.get(key))):
+                if isinstance(item, dict):
+                    out += read(doc, item, i)
     return out
